@@ -1,0 +1,5 @@
+"""`python -m cxexcel` runs the command line."""
+
+from cxexcel.cli import main
+
+main()

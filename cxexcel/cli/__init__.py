@@ -1,0 +1,67 @@
+"""The `cxexcel` command line: a thin click shell over the core calls."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cxexcel import __version__
+
+# command name -> "module:function"; modules are imported only when their command runs,
+# so `cxexcel --help` stays fast and a missing optional extra breaks only its own command
+COMMANDS: dict[str, str] = {
+    "templates": "cxexcel.cli.templates:templates",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cxexcel", message="%(prog)s %(version)s")
+def cli() -> None:
+    """cxexcel — стандартные книги, проверка и свод пилотной апробации
+    системы управления клиентским опытом (путь клиента)."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: no traceback ever reaches a user; it goes to a log file instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    try:
+        return cli.main(args=argv, prog_name="cxexcel", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("Прервано пользователем.", err=True)
+        sys.exit(130)
+    except Exception:
+        log = Path.home() / ".cxexcel-error.log"
+        try:
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f" Подробности записаны в {log}."
+        except OSError:
+            where = ""
+        click.echo(
+            "Внутренняя ошибка cxexcel. Сообщите о ней разработчикам, приложив команду и файлы." + where,
+            err=True,
+        )
+        sys.exit(3)

@@ -1,0 +1,114 @@
+"""Pydantic model of a programme file and its loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+DEFAULT_PROGRAMME_FILE = "programme_2021.json"
+
+
+class ProgrammeError(Exception):
+    """A programme file that cannot be used; the message is for the user (Russian)."""
+
+
+class ProgrammeItem(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(pattern=r"^\d+(\.\d+)+$")
+    section: str
+    title: str
+    deadlines: tuple[dt.date, ...] = ()
+    throughout: bool = False
+    responsible: str
+    result: str
+    materials: str = ""
+    cadence_days: int | None = Field(default=None, gt=0)
+    # codes under which the item may appear in a filled workbook (source typos)
+    aliases: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _deadline_or_throughout(self) -> ProgrammeItem:
+        if self.throughout and self.deadlines:
+            raise ValueError(f"пункт {self.code}: «на протяжении всего периода» не имеет сроков")
+        if not self.throughout and not self.deadlines:
+            raise ValueError(f"пункт {self.code}: не указан срок")
+        if list(self.deadlines) != sorted(self.deadlines):
+            raise ValueError(f"пункт {self.code}: сроки должны идти по возрастанию")
+        return self
+
+    @property
+    def final_deadline(self) -> dt.date | None:
+        """The last deadline: an item is overdue only after it."""
+        return self.deadlines[-1] if self.deadlines else None
+
+    @property
+    def deadline_text(self) -> str:
+        """The deadline as the regulation words it, for workbooks."""
+        if self.throughout:
+            return "на протяжении всего периода"
+        return "; ".join(d.strftime("%d.%m.%Y") for d in self.deadlines)
+
+
+class Programme(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: str
+    title: str
+    pilot_start: dt.date
+    pilot_end: dt.date
+    items: tuple[ProgrammeItem, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Programme:
+        if self.pilot_end <= self.pilot_start:
+            raise ValueError("окончание пилота должно быть позже начала")
+        seen: set[str] = set()
+        for item in self.items:
+            for code in (item.code, *item.aliases):
+                if code in seen:
+                    raise ValueError(f"код пункта {code} повторяется")
+                seen.add(code)
+        return self
+
+    def item(self, code: str) -> ProgrammeItem | None:
+        """The item with this code or alias (e.g. "2.2.2" is 2.1.2), or None."""
+        return self._by_code().get(code.strip())
+
+    def _by_code(self) -> dict[str, ProgrammeItem]:
+        return {code: item for item in self.items for code in (item.code, *item.aliases)}
+
+    @property
+    def meeting_item(self) -> ProgrammeItem | None:
+        """The item with a meeting cadence (2.1.9 in 2021)."""
+        return next((i for i in self.items if i.cadence_days), None)
+
+
+def load_programme(path: str | Path) -> Programme:
+    """Load and validate a programme JSON file; raises ProgrammeError with a Russian message."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProgrammeError(f"Не удалось прочитать файл программы {path}: {exc.strerror}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ProgrammeError(f"Файл программы {path} не является корректным JSON: {exc}") from exc
+    try:
+        return Programme.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ProgrammeError(f"Файл программы {path} содержит ошибки: {problems}") from exc
+
+
+@functools.cache
+def default_programme() -> Programme:
+    """The built-in programme of 26.07.2021."""
+    text = resources.files("cxexcel.programme").joinpath(DEFAULT_PROGRAMME_FILE).read_text("utf-8")
+    return Programme.model_validate(json.loads(text))
