@@ -16,6 +16,7 @@ from cxexcel import __version__
 # so `cxexcel --help` stays fast and a missing optional extra breaks only its own command
 COMMANDS: dict[str, str] = {
     "templates": "cxexcel.cli.templates:templates",
+    "validate": "cxexcel.cli.validate:validate_command",
 }
 
 

@@ -15,6 +15,8 @@ CHECK_SHEET = "Проверка"
 MEASUREMENT_SUMMARY_SHEET = "Сводка"
 # touchpoint rows the «Сводка» offers before the add-in fills them from the journey
 SUMMARY_TOUCHPOINT_ROWS = 40
+# touchpoint codes read "ТК-01", "ТК-02" …; the «Сводка» offers them before the journey is known
+TOUCHPOINT_CODE_PREFIX = "ТК-"
 
 # Official list of the subjects of the Russian Federation (Constitution, art. 65).
 REGIONS: tuple[str, ...] = (
@@ -180,6 +182,7 @@ EMOTION_MAX = 2
 
 # A figure from fewer answers is shown as «мало данных» (FORMS.md §5).
 SMALL_SAMPLE = 30
+SMALL_SAMPLE_LABEL = "мало данных"
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ ROADMAP = WorkbookKind(
             items=("2.1.1",),
             blank_rows=15,
             help="Кросс-функциональная команда: один руководитель, сотрудники не менее чем двух подразделений.",
+            min_rows=1,
             columns=(
                 Column("name", "ФИО", required=True, width=30),
                 Column("position", "Должность", required=True, width=26),
@@ -99,6 +100,7 @@ JOURNEY = WorkbookKind(
             table_name="TselevayaAuditoriya",
             items=("2.1.2",),
             blank_rows=5,
+            min_rows=1,
             columns=(
                 Column("category", "Категория", T.CHOICE, required=True, choices=c.AUDIENCE_CATEGORIES, width=16),
                 Column("description", "Описание", required=True, width=50),
@@ -119,6 +121,7 @@ JOURNEY = WorkbookKind(
             table_name="Pokazateli",
             items=("2.1.3",),
             blank_rows=10,
+            min_rows=1,
             columns=(
                 Column("indicator", "Показатель", required=True, width=36),
                 Column("unit", "Единица измерения", required=True, width=14),
@@ -151,6 +154,7 @@ JOURNEY = WorkbookKind(
             items=("2.1.5",),
             blank_rows=30,
             help="Каждая строка — шаг клиента в точке контакта. Коды точек контакта уникальны в книге.",
+            min_rows=1,
             columns=(
                 Column("stage", "Этап", required=True, width=20),
                 Column("step", "№ шага", T.INTEGER, required=True, minimum=1, width=8),
@@ -218,6 +222,7 @@ MEASUREMENTS = WorkbookKind(
             items=("2.1.6",),
             blank_rows=50,
             help="Одна строка — один ответ или наблюдение. Значение должно быть в шкале своей метрики.",
+            min_rows=1,
             columns=(
                 Column("date", "Дата", T.DATE, required=True, width=12),
                 _touchpoint_code(),

@@ -73,6 +73,8 @@ class TableSheet:
     items: tuple[str, ...] = ()
     blank_rows: int = 30
     help: str = ""
+    # fewer filled rows than this is an error (an empty journey is no journey)
+    min_rows: int = 0
 
     def column(self, key: str) -> Column:
         for col in self.columns:

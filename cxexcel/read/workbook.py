@@ -1,0 +1,423 @@
+"""Reading a filled workbook into raw rows that remember their cells."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine as pc
+
+from cxexcel.forms import KINDS, FormSheet, TableSheet, WorkbookKind, catalog, title_fields
+from cxexcel.forms.model import Column
+from cxexcel.issues import Code, Issue, Severity, make_issue
+from cxexcel.read.container import (
+    DEFAULT_LIMITS,
+    Container,
+    FormulaCells,
+    Limits,
+    open_container,
+    scan_formula_cells,
+)
+from cxexcel.read.errors import UnreadableReason, UnreadableWorkbook
+from cxexcel.read.normalize import cell_ref, column_letter, normalize_title, parse_cell_ref
+
+# How far down a sheet the header row may have been pushed by rows a user inserted above it.
+HEADER_SEARCH_ROWS = 30
+# How far right of its label a form field's value may stand (merged or shifted cells).
+FORM_VALUE_SPAN = 4
+
+
+@dataclass(frozen=True)
+class FormulaProblem:
+    """Stands in a cell whose formula has an error or no computed value."""
+
+    error: str | None
+
+    def __str__(self) -> str:
+        return self.error or "формула без значения"
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One data row of a table: 0-based sheet row, raw values by column key, unknown columns."""
+
+    row: int
+    values: dict[str, Any]
+    extra: dict[str, Any]
+
+    @property
+    def excel_row(self) -> int:
+        return self.row + 1
+
+
+@dataclass
+class RawTable:
+    declaration: TableSheet
+    sheet_name: str
+    header_row: int | None = None
+    columns: dict[str, int] = field(default_factory=dict)
+    rows: list[RawRow] = field(default_factory=list)
+
+    def cell(self, key: str, row: int) -> str | None:
+        """A1 reference of column `key` in 0-based sheet row `row`, if the column exists."""
+        col = self.columns.get(key)
+        return None if col is None else cell_ref(row, col)
+
+
+@dataclass(frozen=True)
+class FormField:
+    raw: Any
+    # 0-based position of the value cell
+    row: int
+    col: int
+
+    @property
+    def cell(self) -> str:
+        return cell_ref(self.row, self.col)
+
+
+@dataclass
+class RawForm:
+    declaration: FormSheet
+    sheet_name: str
+    fields: dict[str, FormField] = field(default_factory=dict)
+
+
+@dataclass
+class ReadWorkbook:
+    """Everything read from one file, before any value is checked."""
+
+    path: Path
+    kind: WorkbookKind
+    meta: dict[str, str]
+    date1904: bool
+    title: RawForm | None
+    tables: dict[str, RawTable]
+    forms: dict[str, RawForm]
+    issues: list[Issue]
+    size: int
+
+
+class _Grid:
+    """A sheet's values addressed by absolute 0-based row and column."""
+
+    def __init__(self, sheet: pc.CalamineSheet, formulas: FormulaCells) -> None:
+        self.rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+        self.height = len(self.rows)
+        self.width = max((len(r) for r in self.rows), default=0)
+        for ref, text in formulas.errors.items():
+            self._put(ref, FormulaProblem(text))
+        for ref in formulas.uncached:
+            self._put(ref, FormulaProblem(None))
+        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+            # a merged cell's value lives in its top-left cell; every covered cell means it
+            top_left = self.get(r0, c0)
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self._set(r, c, top_left)
+
+    def _put(self, ref: str, value: Any) -> None:
+        r, c = parse_cell_ref(ref)
+        self._set(r, c, value)
+
+    def _set(self, r: int, c: int, value: Any) -> None:
+        while len(self.rows) <= r:
+            self.rows.append([])
+        row = self.rows[r]
+        if len(row) <= c:
+            row.extend([""] * (c + 1 - len(row)))
+        row[c] = value
+        self.height = len(self.rows)
+        self.width = max(self.width, c + 1)
+
+    def get(self, r: int, c: int) -> Any:
+        if r < len(self.rows) and c < len(self.rows[r]):
+            value = self.rows[r][c]
+            return None if value == "" else value
+        return None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+class WorkbookReader:
+    """Reads one file; raises UnreadableWorkbook only when nothing can be read from it."""
+
+    def __init__(self, path: str | Path, limits: Limits = DEFAULT_LIMITS, expected_kind: str | None = None):
+        self.path = Path(path)
+        self.file = str(path)
+        self.limits = limits
+        self.expected_kind = expected_kind
+        self.issues: list[Issue] = []
+
+    def read(self) -> ReadWorkbook:
+        container, archive = open_container(self.path, self.limits)
+        with archive:
+            try:
+                book = pc.CalamineWorkbook.from_path(str(self.path))
+            except pc.PasswordError as exc:
+                raise UnreadableWorkbook(
+                    UnreadableReason.ENCRYPTED,
+                    "Книга защищена паролем: снимите пароль и пришлите файл еще раз.",
+                ) from exc
+            except Exception as exc:  # calamine's errors carry no stable type for a broken package
+                raise UnreadableWorkbook(
+                    UnreadableReason.CORRUPT, "Файл поврежден: Excel-книга не читается."
+                ) from exc
+            with book:
+                return self._read_book(container, archive, book)
+
+    def _read_book(
+        self, container: Container, archive: zipfile.ZipFile, book: pc.CalamineWorkbook
+    ) -> ReadWorkbook:
+        visible = {m.name: m.visible == pc.SheetVisibleEnum.Visible for m in book.sheets_metadata}
+        by_norm: dict[str, str] = {}
+        for name in book.sheet_names:
+            by_norm.setdefault(normalize_title(name), name)
+
+        def grid(name: str) -> _Grid:
+            part = container.sheet_parts.get(name, "")
+            formulas = scan_formula_cells(archive, part) if part else FormulaCells({}, frozenset())
+            return _Grid(book.get_sheet_by_name(name), formulas)
+
+        meta = self._read_meta(by_norm, grid)
+        kind = self._identify(meta, by_norm)
+        self._check_version(meta, kind)
+
+        title: RawForm | None = None
+        title_name = by_norm.get(normalize_title(catalog.TITLE_SHEET))
+        title_decl = FormSheet(catalog.TITLE_SHEET, title_fields(kind))
+        if title_name is None:
+            self._issue(Code.SHEET_MISSING, f"Нет листа «{catalog.TITLE_SHEET}».", sheet=catalog.TITLE_SHEET)
+        else:
+            title = self._read_form(title_decl, title_name, grid(title_name))
+
+        tables: dict[str, RawTable] = {}
+        forms: dict[str, RawForm] = {}
+        for decl in kind.sheets:
+            found = by_norm.get(normalize_title(decl.name))
+            if found is None:
+                self._issue(Code.SHEET_MISSING, f"Нет листа «{decl.name}».", sheet=decl.name)
+                continue
+            name = found
+            if not visible.get(name, True):
+                self._issue(Code.SHEET_HIDDEN, f"Лист «{name}» скрыт; его данные прочитаны.", sheet=name)
+            if not self._within_limits(name, book):
+                continue
+            if isinstance(decl, TableSheet):
+                tables[decl.name] = self._read_table(decl, name, grid(name))
+            else:
+                forms[decl.name] = self._read_form(decl, name, grid(name))
+        return ReadWorkbook(
+            path=self.path,
+            kind=kind,
+            meta=meta,
+            date1904=container.date1904,
+            title=title,
+            tables=tables,
+            forms=forms,
+            issues=self.issues,
+            size=container.size,
+        )
+
+    def _issue(self, code: Code, message: str, **where: Any) -> None:
+        self.issues.append(make_issue(code, self.file, message, **where))
+
+    def _within_limits(self, name: str, book: pc.CalamineWorkbook) -> bool:
+        sheet = book.get_sheet_by_name(name)
+        height, width = sheet.total_height, sheet.total_width
+        if height > self.limits.max_rows or width > self.limits.max_columns:
+            self._issue(
+                Code.SHEET_TOO_LARGE,
+                f"На листе «{name}» {height} строк и {width} столбцов; предел — "
+                f"{self.limits.max_rows} строк и {self.limits.max_columns} столбцов. Лист не прочитан.",
+                sheet=name,
+            )
+            return False
+        return True
+
+    def _read_meta(self, by_norm: dict[str, str], grid: Any) -> dict[str, str]:
+        name = by_norm.get(normalize_title(catalog.META_SHEET))
+        if name is None:
+            return {}
+        g: _Grid = grid(name)
+        meta: dict[str, str] = {}
+        for r in range(g.height):
+            key, value = g.get(r, 0), g.get(r, 1)
+            if isinstance(key, str) and value is not None:
+                meta[key.strip()] = _text(value).strip()
+        return meta
+
+    def _identify(self, meta: dict[str, str], by_norm: dict[str, str]) -> WorkbookKind:
+        kind_key = meta.get("kind")
+        if kind_key in KINDS:
+            kind = KINDS[kind_key]
+        else:
+            kind = self._guess_kind(by_norm)
+            if kind_key:
+                self._issue(
+                    Code.META_MISSING,
+                    f"В листе «{catalog.META_SHEET}» указан неизвестный вид книги «{kind_key}»; "
+                    f"вид определен по листам: «{kind.title}».",
+                    sheet=catalog.META_SHEET,
+                )
+            else:
+                self._issue(
+                    Code.META_MISSING,
+                    f"Нет служебного листа «{catalog.META_SHEET}»: вид книги определен по листам и "
+                    f"заголовкам как «{kind.title}». Используйте стандартный шаблон.",
+                )
+        if self.expected_kind and kind.key != self.expected_kind:
+            expected = KINDS[self.expected_kind].title
+            raise UnreadableWorkbook(
+                UnreadableReason.WRONG_KIND,
+                f"Ожидалась книга «{expected}», а это книга «{kind.title}».",
+            )
+        return kind
+
+    def _guess_kind(self, by_norm: dict[str, str]) -> WorkbookKind:
+        best: WorkbookKind | None = None
+        best_score = 0.0
+        for kind in KINDS.values():
+            score = sum(normalize_title(s.name) in by_norm for s in kind.sheets)
+            # a kind whose every sheet is present beats one that merely shares a sheet name
+            ratio = score / len(kind.sheets)
+            if score and (best is None or (ratio, score) > (best_score, 0)):
+                best, best_score = kind, ratio
+        if best is None:
+            raise UnreadableWorkbook(
+                UnreadableReason.UNKNOWN_KIND,
+                "Не удалось определить вид книги: в ней нет ни одного листа стандартных шаблонов "
+                "(«Дорожная карта», «Путь клиента», «Замеры» и др.). Заполните стандартный шаблон.",
+            )
+        return best
+
+    def _check_version(self, meta: dict[str, str], kind: WorkbookKind) -> None:
+        version = meta.get("template_version")
+        if not version:
+            return
+        try:
+            found = tuple(int(p) for p in version.split("."))
+            current = tuple(int(p) for p in catalog.TEMPLATE_VERSION.split("."))
+        except ValueError:
+            return
+        if found[0] < current[0] or (found < current and found[0] != current[0]):
+            raise UnreadableWorkbook(
+                UnreadableReason.OLD_TEMPLATE,
+                f"Книга «{kind.title}» заполнена по устаревшему шаблону версии {version} "
+                f"(действующая — {catalog.TEMPLATE_VERSION}). Перенесите данные в актуальный шаблон "
+                "(команда «cxexcel templates» или у координатора).",
+            )
+        if found > current:
+            self._issue(
+                Code.TEMPLATE_NEWER,
+                f"Книга сделана более новой версией шаблона ({version}), чем эта программа "
+                f"({catalog.TEMPLATE_VERSION}); обновите cxexcel.",
+                sheet=catalog.META_SHEET,
+            )
+
+    def _read_table(self, decl: TableSheet, name: str, g: _Grid) -> RawTable:
+        table = RawTable(decl, name)
+        wanted = {normalize_title(c.title): c for c in decl.columns}
+        best_row, best_hits = None, 0
+        for r in range(min(g.height, HEADER_SEARCH_ROWS)):
+            hits = sum(
+                isinstance(v := g.get(r, c), str) and normalize_title(v) in wanted for c in range(g.width)
+            )
+            if hits > best_hits:
+                best_row, best_hits = r, hits
+        if best_row is None:
+            self._issue(
+                Code.HEADER_MISSING,
+                f"На листе «{name}» не найдена строка заголовков (например, «{decl.columns[0].header}»). "
+                "Не удаляйте и не переименовывайте заголовки шаблона.",
+                sheet=name,
+            )
+            return table
+        table.header_row = best_row
+        extra: dict[int, str] = {}
+        for c in range(g.width):
+            value = g.get(best_row, c)
+            col = wanted.get(normalize_title(value)) if isinstance(value, str) else None
+            if col is None:
+                if value is not None:
+                    extra[c] = _text(value).strip()
+                continue
+            if col.key in table.columns:
+                first = cell_ref(best_row, table.columns[col.key])
+                self._issue(
+                    Code.COLUMN_DUPLICATE,
+                    f"Столбец «{col.title}» встречается дважды; использован первый ({first}).",
+                    sheet=name, cell=cell_ref(best_row, c), column=col.title, value=value,
+                )
+                extra[c] = _text(value).strip()
+                continue
+            table.columns[col.key] = c
+        for col in decl.columns:
+            if col.key not in table.columns:
+                code = Code.COLUMN_MISSING if col.required else Code.COLUMN_OPTIONAL_MISSING
+                self._issue(
+                    code,
+                    f"На листе «{name}» нет столбца «{col.header}».",
+                    sheet=name, cell=cell_ref(best_row, 0), column=col.title,
+                )
+        used_extra: set[int] = set()
+        for r in range(best_row + 1, g.height):
+            values = {key: g.get(r, c) for key, c in table.columns.items()}
+            extras = {c: v for c in range(g.width) if c not in table.columns.values()
+                      and (v := g.get(r, c)) is not None}
+            if all(v is None for v in values.values()) and not extras:
+                continue
+            used_extra.update(extras)
+            table.rows.append(
+                RawRow(r, values, {extra.get(c) or cell_ref(best_row, c): v for c, v in extras.items()})
+            )
+        for c in sorted(used_extra | set(extra)):
+            header = extra.get(c)
+            what = f"Столбец «{header}»" if header else f"Столбец {column_letter(c)} без заголовка"
+            if c in used_extra:
+                self._issue(
+                    Code.COLUMN_EXTRA,
+                    f"{what} не предусмотрен шаблоном; его значения не используются в своде.",
+                    sheet=name, cell=cell_ref(best_row, c), column=header, value=header,
+                )
+        return table
+
+    def _read_form(self, decl: FormSheet, name: str, g: _Grid) -> RawForm:
+        form = RawForm(decl, name)
+        wanted: dict[str, Column] = {normalize_title(f.title): f for f in decl.fields}
+        for r in range(g.height):
+            for c in range(min(g.width, FORM_VALUE_SPAN)):
+                label = g.get(r, c)
+                if not isinstance(label, str):
+                    continue
+                field_decl = wanted.get(normalize_title(label))
+                if field_decl is None or field_decl.key in form.fields:
+                    continue
+                value_col = c + 1
+                for cc in range(c + 1, c + 1 + FORM_VALUE_SPAN):
+                    if g.get(r, cc) is not None:
+                        value_col = cc
+                        break
+                form.fields[field_decl.key] = FormField(g.get(r, value_col), r, value_col)
+                break
+        for f in decl.fields:
+            if f.key not in form.fields:
+                self._issue(
+                    Code.FIELD_MISSING,
+                    f"На листе «{name}» нет поля «{f.header}».",
+                    sheet=name, column=f.title,
+                    severity=Severity.ERROR if f.required else Severity.WARNING,
+                )
+        return form
+
+
+def read_workbook(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS, expected_kind: str | None = None
+) -> ReadWorkbook:
+    """Read one workbook; raises UnreadableWorkbook (with a Russian message) if it cannot be read."""
+    return WorkbookReader(path, limits, expected_kind).read()

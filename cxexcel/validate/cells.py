@@ -1,0 +1,254 @@
+"""Cell rules: turning one raw cell into a typed value, with the issues it deserves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from cxexcel.forms import Column, ColumnType, ListSource, catalog
+from cxexcel.issues import Code, Issue, make_issue
+from cxexcel.read import FormulaProblem
+from cxexcel.read.normalize import clean_text, normalize_choice
+
+MONTHS = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
+    "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "авг": 8, "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "дек": 12,
+}
+# longest stem first: "марта" is March, not May ("ма")
+_MONTH_STEMS = sorted(MONTHS.items(), key=lambda kv: -len(kv[0]))
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:\s*г\.?)?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?$")
+_WORD_DATE = re.compile(r"^(\d{1,2})\s+([а-яё]+)\.?\s+(\d{4})(?:\s*(?:г|года)\.?)?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+EXCEL_EPOCH_1900 = dt.date(1899, 12, 30)
+EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+
+
+@dataclass(frozen=True)
+class CellPlace:
+    """Where a value stands, for messages and issues."""
+
+    file: str
+    sheet: str
+    cell: str | None
+    column: str
+
+
+def where(place: CellPlace) -> str:
+    at = f", ячейка {place.cell}" if place.cell else ""
+    return f"Лист «{place.sheet}»{at}, «{place.column}»"
+
+
+def format_date(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@cache
+def choice_values(source: ListSource) -> tuple[str, ...]:
+    return {ListSource.REGIONS: catalog.REGIONS, ListSource.METRICS: catalog.METRIC_NAMES}[source]
+
+
+@cache
+def _choice_index(values: tuple[str, ...]) -> dict[str, str]:
+    return {normalize_choice(v): v for v in values}
+
+
+def column_choices(col: Column) -> tuple[str, ...]:
+    if col.choice_source is not None:
+        return choice_values(col.choice_source)
+    return col.choices
+
+
+def parse_text_date(text: str) -> dt.date | None:
+    """Dates people type as text: 01.09.2021, 1.9.21, 2021-09-01, «1 сентября 2021 г.»."""
+    text = clean_text(text).lower().replace("ё", "е")
+    try:
+        if m := _NUMERIC_DATE.match(text):
+            day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            return dt.date(year + 2000 if year < 100 else year, month, day)
+        if m := _ISO_DATE.match(text):
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m := _WORD_DATE.match(text):
+            word = m.group(2)
+            named_month = next((n for stem, n in _MONTH_STEMS if word.startswith(stem)), None)
+            if named_month is not None:
+                return dt.date(int(m.group(3)), named_month, int(m.group(1)))
+    except ValueError:
+        return None
+    return None
+
+
+def serial_to_date(serial: float, date1904: bool) -> dt.date | None:
+    if not 0 < serial < 2_958_466:
+        return None
+    epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH_1900
+    return epoch + dt.timedelta(days=int(serial))
+
+
+class CellChecker:
+    """Coerces raw cells of one workbook; collects issues in `issues`."""
+
+    def __init__(self, file: str, date1904: bool, max_chars: int = 32_767) -> None:
+        self.file = file
+        self.date1904 = date1904
+        self.max_chars = max_chars
+        self.issues: list[Issue] = []
+
+    def issue(self, code: Code, place: CellPlace, value: Any, text: str) -> None:
+        self.issues.append(
+            make_issue(
+                code, self.file, f"{where(place)}: {text}",
+                sheet=place.sheet, cell=place.cell, column=place.column, value=value,
+            )
+        )
+
+    def check(self, col: Column, raw: Any, place: CellPlace) -> Any:
+        """The typed value of a cell, or None when it is empty or wrong (an issue says which)."""
+        if isinstance(raw, FormulaProblem):
+            if raw.error:
+                self.issue(Code.FORMULA_ERROR, place, raw.error,
+                           f"формула дает ошибку {raw.error}; исправьте формулу или введите значение.")
+            else:
+                self.issue(Code.FORMULA_NO_VALUE, place, None,
+                           "формула сохранена без вычисленного значения; откройте книгу в Excel "
+                           "или LibreOffice, пересчитайте и сохраните.")
+            return None
+        if isinstance(raw, str):
+            if len(raw) > self.max_chars:
+                self.issue(Code.TEXT_TOO_LONG, place, raw[:50] + "…",
+                           f"текст длиннее {self.max_chars} символов ({len(raw)}).")
+                return None
+            if not raw.strip():
+                raw = None
+        if raw is None:
+            if col.required:
+                self.issue(Code.REQUIRED, place, None, "обязательное поле не заполнено.")
+            return None
+        return _CONVERTERS[col.type](self, col, raw, place)
+
+    def _date(self, col: Column, raw: Any, place: CellPlace) -> dt.date | None:
+        value: dt.date | None
+        if isinstance(raw, dt.datetime):
+            value = raw.date()
+        elif isinstance(raw, dt.date):
+            value = raw
+        elif isinstance(raw, bool):
+            value = None
+        elif isinstance(raw, int | float):
+            value = serial_to_date(float(raw), self.date1904)
+        elif isinstance(raw, str):
+            value = parse_text_date(raw)
+            if value is not None and DATE_MIN <= value <= DATE_MAX:
+                self.issue(Code.DATE_AS_TEXT, place, raw,
+                           f"дата «{clean_text(raw)}» записана текстом; прочитана как {format_date(value)}. "
+                           "Введите ее как дату, чтобы работали фильтры и формулы.")
+        else:
+            value = None
+        if value is None or not DATE_MIN <= value <= DATE_MAX:
+            self.issue(Code.TYPE_DATE, place, format_value(raw),
+                       f"«{format_value(raw)}» — не дата; введите дату в виде ДД.ММ.ГГГГ.")
+            return None
+        return value
+
+    def _number(self, col: Column, raw: Any, place: CellPlace) -> float | int | None:
+        value: float | None = None
+        if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
+            value = None
+        elif isinstance(raw, int | float):
+            value = float(raw)
+        elif isinstance(raw, str):
+            text = clean_text(raw).replace(" ", "").replace("−", "-")
+            if _NUMBER_TEXT.match(text):
+                value = float(text.replace(",", "."))
+                self.issue(Code.NUMBER_AS_TEXT, place, raw,
+                           f"число «{clean_text(raw)}» записано текстом; прочитано как "
+                           f"{format_value(value)}. Введите его как число, чтобы его учитывали формулы.")
+        if value is None or value != value:
+            expected = "целое число" if col.type is ColumnType.INTEGER else "число"
+            self.issue(Code.TYPE_NUMBER, place, format_value(raw),
+                       f"«{format_value(raw)}» — не число; ожидается {expected}.")
+            return None
+        if col.type is ColumnType.INTEGER and not value.is_integer():
+            self.issue(Code.TYPE_INTEGER, place, value, f"{format_value(value)} — ожидается целое число.")
+            return None
+        if (col.minimum is not None and value < col.minimum) or (
+            col.maximum is not None and value > col.maximum
+        ):
+            self.issue(Code.OUT_OF_RANGE, place, value,
+                       f"значение {format_value(value)} вне допустимого диапазона {range_text(col)}.")
+            return None
+        return int(value) if col.type is ColumnType.INTEGER else value
+
+    def _choice(self, col: Column, raw: Any, place: CellPlace) -> str | None:
+        text = format_value(raw) if not isinstance(raw, str) else raw
+        allowed = column_choices(col)
+        if text in allowed:
+            return text
+        canonical = _choice_index(allowed).get(normalize_choice(text))
+        if canonical is not None:
+            self.issue(Code.CHOICE_CORRECTED, place, text,
+                       f"«{text}» прочитано как «{canonical}». Выберите значение из списка.")
+            return canonical
+        index = _choice_index(allowed)
+        hint = difflib.get_close_matches(normalize_choice(text), list(index), n=1, cutoff=0.75)
+        listed = ", ".join(allowed) if len(allowed) <= 12 else "раскрывающийся список ячейки"
+        maybe = f" Возможно, имелось в виду «{index[hint[0]]}»." if hint else ""
+        self.issue(Code.CHOICE, place, text,
+                   f"значения «{clean_text(text)}» нет в списке; выберите из списка: {listed}.{maybe}")
+        return None
+
+    def _text(self, col: Column, raw: Any, place: CellPlace) -> str:
+        if not isinstance(raw, str):
+            return format_value(raw)
+        text = raw.strip()
+        if col.suggestions:
+            canonical = _choice_index(col.suggestions).get(normalize_choice(text))
+            return canonical or text
+        return text
+
+    def _email(self, col: Column, raw: Any, place: CellPlace) -> str:
+        text = self._text(col, raw, place)
+        if not _EMAIL.match(text):
+            self.issue(Code.EMAIL, place, text, f"«{text}» не похоже на адрес электронной почты.")
+        return text
+
+    def _phone(self, col: Column, raw: Any, place: CellPlace) -> str:
+        text = self._text(col, raw, place)
+        digits = sum(ch.isdigit() for ch in text)
+        if not 5 <= digits <= 15:
+            self.issue(Code.PHONE, place, text, f"«{text}» не похоже на номер телефона.")
+        return text
+
+
+def range_text(col: Column) -> str:
+    low = "" if col.minimum is None else f"от {format_value(col.minimum)}"
+    high = "" if col.maximum is None else f"до {format_value(col.maximum)}"
+    return " ".join(p for p in (low, high) if p).replace("-", "−")
+
+
+_CONVERTERS: dict[ColumnType, Callable[[CellChecker, Column, Any, CellPlace], Any]] = {
+    ColumnType.TEXT: CellChecker._text,
+    ColumnType.DATE: CellChecker._date,
+    ColumnType.NUMBER: CellChecker._number,
+    ColumnType.INTEGER: CellChecker._number,
+    ColumnType.CHOICE: CellChecker._choice,
+    ColumnType.EMAIL: CellChecker._email,
+    ColumnType.PHONE: CellChecker._phone,
+}
