@@ -2,6 +2,7 @@
 
 from cxexcel.read.container import DEFAULT_LIMITS, Limits
 from cxexcel.read.errors import UnreadableReason, UnreadableWorkbook
+from cxexcel.read.sources import CalamineSource, SheetSource, ValuesSource
 from cxexcel.read.workbook import (
     FormField,
     FormulaProblem,
@@ -9,11 +10,13 @@ from cxexcel.read.workbook import (
     RawRow,
     RawTable,
     ReadWorkbook,
+    read_values,
     read_workbook,
 )
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "CalamineSource",
     "FormField",
     "FormulaProblem",
     "Limits",
@@ -21,7 +24,10 @@ __all__ = [
     "RawRow",
     "RawTable",
     "ReadWorkbook",
+    "SheetSource",
     "UnreadableReason",
     "UnreadableWorkbook",
+    "ValuesSource",
+    "read_values",
     "read_workbook",
 ]

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import python_calamine as pc
-
 from cxexcel.forms import KINDS, FormSheet, TableSheet, WorkbookKind, catalog, title_fields
 from cxexcel.forms.model import Column
 from cxexcel.issues import Code, Issue, Severity, make_issue
-from cxexcel.read.container import (
-    DEFAULT_LIMITS,
-    Container,
-    FormulaCells,
-    Limits,
-    open_container,
-    scan_formula_cells,
-)
+from cxexcel.read.container import DEFAULT_LIMITS, Limits
 from cxexcel.read.errors import UnreadableReason, UnreadableWorkbook
 from cxexcel.read.normalize import cell_ref, column_letter, normalize_title, parse_cell_ref
+from cxexcel.read.sources import CalamineSource, SheetData, SheetSource, ValuesSource
 
 # How far down a sheet the header row may have been pushed by rows a user inserted above it.
 HEADER_SEARCH_ROWS = 30
@@ -103,15 +94,15 @@ class ReadWorkbook:
 class _Grid:
     """A sheet's values addressed by absolute 0-based row and column."""
 
-    def __init__(self, sheet: pc.CalamineSheet, formulas: FormulaCells) -> None:
-        self.rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+    def __init__(self, data: SheetData) -> None:
+        self.rows: list[list[Any]] = data.rows
         self.height = len(self.rows)
         self.width = max((len(r) for r in self.rows), default=0)
-        for ref, text in formulas.errors.items():
+        for ref, text in data.formulas.errors.items():
             self._put(ref, FormulaProblem(text))
-        for ref in formulas.uncached:
+        for ref in data.formulas.uncached:
             self._put(ref, FormulaProblem(None))
-        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        for (r0, c0), (r1, c1) in data.merged:
             # a merged cell's value lives in its top-left cell; every covered cell means it
             top_left = self.get(r0, c0)
             for r in range(r0, r1 + 1):
@@ -128,7 +119,7 @@ class _Grid:
             self.rows.append([])
         row = self.rows[r]
         if len(row) <= c:
-            row.extend([""] * (c + 1 - len(row)))
+            row.extend([None] * (c + 1 - len(row)))
         row[c] = value
         self.height = len(self.rows)
         self.width = max(self.width, c + 1)
@@ -145,44 +136,24 @@ def _text(value: Any) -> str:
 
 
 class WorkbookReader:
-    """Reads one file; raises UnreadableWorkbook only when nothing can be read from it."""
+    """Reads one workbook from a sheet source; structural findings become issues."""
 
-    def __init__(self, path: str | Path, limits: Limits = DEFAULT_LIMITS, expected_kind: str | None = None):
-        self.path = Path(path)
-        self.file = str(path)
+    def __init__(self, source: SheetSource, limits: Limits = DEFAULT_LIMITS,
+                 expected_kind: str | None = None) -> None:
+        self.source = source
+        self.file = source.file
         self.limits = limits
         self.expected_kind = expected_kind
         self.issues: list[Issue] = []
 
     def read(self) -> ReadWorkbook:
-        container, archive = open_container(self.path, self.limits)
-        with archive:
-            try:
-                book = pc.CalamineWorkbook.from_path(str(self.path))
-            except pc.PasswordError as exc:
-                raise UnreadableWorkbook(
-                    UnreadableReason.ENCRYPTED,
-                    "Книга защищена паролем: снимите пароль и пришлите файл еще раз.",
-                ) from exc
-            except Exception as exc:  # calamine's errors carry no stable type for a broken package
-                raise UnreadableWorkbook(
-                    UnreadableReason.CORRUPT, "Файл поврежден: Excel-книга не читается."
-                ) from exc
-            with book:
-                return self._read_book(container, archive, book)
-
-    def _read_book(
-        self, container: Container, archive: zipfile.ZipFile, book: pc.CalamineWorkbook
-    ) -> ReadWorkbook:
-        visible = {m.name: m.visible == pc.SheetVisibleEnum.Visible for m in book.sheets_metadata}
+        source = self.source
         by_norm: dict[str, str] = {}
-        for name in book.sheet_names:
+        for name in source.sheet_names:
             by_norm.setdefault(normalize_title(name), name)
 
         def grid(name: str) -> _Grid:
-            part = container.sheet_parts.get(name, "")
-            formulas = scan_formula_cells(archive, part) if part else FormulaCells({}, frozenset())
-            return _Grid(book.get_sheet_by_name(name), formulas)
+            return _Grid(source.sheet(name))
 
         meta = self._read_meta(by_norm, grid)
         kind = self._identify(meta, by_norm)
@@ -204,32 +175,31 @@ class WorkbookReader:
                 self._issue(Code.SHEET_MISSING, f"Нет листа «{decl.name}».", sheet=decl.name)
                 continue
             name = found
-            if not visible.get(name, True):
+            if not source.visible(name):
                 self._issue(Code.SHEET_HIDDEN, f"Лист «{name}» скрыт; его данные прочитаны.", sheet=name)
-            if not self._within_limits(name, book):
+            if not self._within_limits(name):
                 continue
             if isinstance(decl, TableSheet):
                 tables[decl.name] = self._read_table(decl, name, grid(name))
             else:
                 forms[decl.name] = self._read_form(decl, name, grid(name))
         return ReadWorkbook(
-            path=self.path,
+            path=Path(self.file),
             kind=kind,
             meta=meta,
-            date1904=container.date1904,
+            date1904=source.date1904,
             title=title,
             tables=tables,
             forms=forms,
             issues=self.issues,
-            size=container.size,
+            size=source.size,
         )
 
     def _issue(self, code: Code, message: str, **where: Any) -> None:
         self.issues.append(make_issue(code, self.file, message, **where))
 
-    def _within_limits(self, name: str, book: pc.CalamineWorkbook) -> bool:
-        sheet = book.get_sheet_by_name(name)
-        height, width = sheet.total_height, sheet.total_width
+    def _within_limits(self, name: str) -> bool:
+        height, width = self.source.dimensions(name)
         if height > self.limits.max_rows or width > self.limits.max_columns:
             self._issue(
                 Code.SHEET_TOO_LARGE,
@@ -419,5 +389,16 @@ class WorkbookReader:
 def read_workbook(
     path: str | Path, limits: Limits = DEFAULT_LIMITS, expected_kind: str | None = None
 ) -> ReadWorkbook:
-    """Read one workbook; raises UnreadableWorkbook (with a Russian message) if it cannot be read."""
-    return WorkbookReader(path, limits, expected_kind).read()
+    """Read one file; raises UnreadableWorkbook (with a Russian message) if it cannot be read."""
+    source = CalamineSource(Path(path), limits)
+    try:
+        return WorkbookReader(source, limits, expected_kind).read()
+    finally:
+        source.close()
+
+
+def read_values(
+    source: ValuesSource, limits: Limits = DEFAULT_LIMITS, expected_kind: str | None = None
+) -> ReadWorkbook:
+    """Read a workbook whose sheets are already values in memory (the add-in's case)."""
+    return WorkbookReader(source, limits, expected_kind).read()

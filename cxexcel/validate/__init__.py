@@ -2,7 +2,7 @@
 
 from cxexcel.issues import Code, Issue, Severity
 from cxexcel.validate.checked import CheckedWorkbook, Record
-from cxexcel.validate.engine import FileResult, centre_key, check_file, check_files, validate
+from cxexcel.validate.engine import FileResult, centre_key, check_file, check_files, check_values, validate
 from cxexcel.validate.report import FileReport, Report, render_text
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "centre_key",
     "check_file",
     "check_files",
+    "check_values",
     "render_text",
     "validate",
 ]

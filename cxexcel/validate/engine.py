@@ -7,10 +7,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxexcel.forms import catalog
 from cxexcel.issues import Code, Issue, make_issue
 from cxexcel.programme import Programme, default_programme
-from cxexcel.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_workbook
-from cxexcel.forms import catalog
+from cxexcel.read import (
+    DEFAULT_LIMITS,
+    Limits,
+    ReadWorkbook,
+    UnreadableWorkbook,
+    ValuesSource,
+    read_values,
+    read_workbook,
+)
 from cxexcel.read.normalize import normalize_name, parse_cell_ref
 from cxexcel.validate.checked import CheckedWorkbook, check_cells, mark_error_rows
 from cxexcel.validate.report import FileReport, Report
@@ -56,16 +64,39 @@ def check_file(
 ) -> FileResult:
     """Check one file on its own (rules across files need `check_files`)."""
     path = Path(path)
-    programme = programme or default_programme()
     try:
         read = read_workbook(path, limits, expected_kind)
     except UnreadableWorkbook as error:
         return FileResult(path, None, unreadable_issue(path, error))
+    return FileResult(path, _check_read(read, programme or default_programme(), as_of, limits))
+
+
+def check_values(
+    source: ValuesSource,
+    *,
+    programme: Programme | None = None,
+    as_of: dt.date | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> FileResult:
+    """Check a workbook whose values are in memory (the add-in), with every rule of its kind."""
+    path = Path(source.file)
+    try:
+        read = read_values(source, limits)
+    except UnreadableWorkbook as error:
+        return FileResult(path, None, unreadable_issue(path, error))
+    wb = _check_read(read, programme or default_programme(), as_of, limits)
+    mark_error_rows(wb)
+    sort_issues(wb)
+    return FileResult(path, wb)
+
+
+def _check_read(read: ReadWorkbook, programme: Programme, as_of: dt.date | None,
+                limits: Limits) -> CheckedWorkbook:
     wb = check_cells(read, limits.max_cell_chars)
     ctx = RuleContext(wb, programme, as_of or wb.report_date or dt.date.today())
     for rule in KIND_RULES.get(wb.kind.key, []):
         rule(ctx)
-    return FileResult(path, wb)
+    return wb
 
 
 def cross_check(results: Sequence[FileResult], programme: Programme, as_of: dt.date | None) -> None:
