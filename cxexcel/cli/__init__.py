@@ -16,7 +16,9 @@ from cxexcel import __version__
 # so `cxexcel --help` stays fast and a missing optional extra breaks only its own command
 COMMANDS: dict[str, str] = {
     "templates": "cxexcel.cli.templates:templates",
+    "addin": "cxexcel.cli.addin:addin",
     "validate": "cxexcel.cli.validate:validate_command",
+    "consolidate": "cxexcel.cli.consolidate:consolidate_command",
 }
 
 

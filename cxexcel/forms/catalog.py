@@ -194,6 +194,8 @@ class Metric:
     maximum: float | None
     integer: bool
     help: str
+    # waiting is better short: an effect is an improvement when the value goes down
+    lower_is_better: bool = False
 
 
 CSAT = "CSAT"
@@ -207,8 +209,8 @@ METRICS: tuple[Metric, ...] = (
     Metric(CSAT, 1, 5, True, "удовлетворенность: целое от 1 до 5"),
     Metric(CES, 1, 7, True, "легкость получения услуги: целое от 1 до 7 (7 — очень легко)"),
     Metric(NPS, 0, 10, True, "готовность рекомендовать: целое от 0 до 10"),
-    Metric(WAIT_TIME, 0, None, False, "минуты, число не меньше 0"),
-    Metric(SERVICE_TIME, 0, None, False, "минуты, число не меньше 0"),
+    Metric(WAIT_TIME, 0, None, False, "минуты, число не меньше 0", lower_is_better=True),
+    Metric(SERVICE_TIME, 0, None, False, "минуты, число не меньше 0", lower_is_better=True),
     Metric(FIRST_CONTACT, 0, 1, True, "1 — вопрос решен с первого обращения, 0 — нет"),
 )
 METRIC_NAMES = tuple(m.name for m in METRICS)

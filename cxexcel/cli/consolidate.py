@@ -1,0 +1,83 @@
+"""`cxexcel consolidate`: merge a folder of regional workbooks into the summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from cxexcel.cli.options import as_of_option, load_programme_or_exit, programme_option
+from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, consolidate
+from cxexcel.validate.report import counts_text, plural
+
+
+@click.command(name="consolidate")
+@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Файл свода (.xlsx), например «Свод.xlsx».")
+@as_of_option
+@click.option("--level", type=click.Choice(LEVELS), default="federal", show_default=True,
+              help="federal — строка на каждый субъект РФ; region — строка на каждый ЦЗН субъекта.")
+@click.option("--json", "json_output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Записать те же показатели в JSON для программ.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Число параллельных процессов (по умолчанию — все ядра).")
+@click.option("--no-cache", is_flag=True, help="Не использовать кэш разобранных файлов.")
+@programme_option
+def consolidate_command(inbox: Path, output: Path, as_of: dt.date | None, level: str, json_output: Path | None,
+                        jobs: int | None, no_cache: bool, programme_file: Path | None) -> None:
+    """Свести все книги из папки INBOX (со вложенными папками) в один свод."""
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("файл свода должен иметь расширение .xlsx", param_hint="--output")
+    programme = load_programme_or_exit(programme_file)
+    result = run_with_progress(inbox, output, as_of=as_of, level=level, json_output=json_output, jobs=jobs,
+                               programme=programme, use_cache=not no_cache)
+    click.echo(summary_screen(result))
+
+
+def run_with_progress(inbox: Path, output: Path, **kwargs: object) -> ConsolidationResult:
+    """Consolidate with a progress bar when a person watches the terminal."""
+    show = sys.stderr.isatty()
+    state: dict[str, object] = {}
+
+    def on_total(total: int) -> None:
+        if show:
+            bar = click.progressbar(length=total, label="Проверка файлов", file=sys.stderr)
+            state["bar"] = bar
+            bar.__enter__()
+
+    def on_progress(done: int) -> None:
+        bar = state.get("bar")
+        if bar is not None:
+            bar.update(done)  # type: ignore[attr-defined]
+
+    try:
+        return consolidate(inbox, output, on_total=on_total, on_progress=on_progress, **kwargs)  # type: ignore[arg-type]
+    finally:
+        bar = state.get("bar")
+        if bar is not None:
+            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+
+def summary_screen(result: ConsolidationResult) -> str:
+    s = result.summary
+    errors = sum(1 for i in s.issues if i["severity"] == "error")
+    warnings = len(s.issues) - errors
+    lines = [
+        f"Свод на {s.as_of:%d.%m.%Y} ({'федеральный' if s.level == 'federal' else 'региональный'}).",
+        f"Файлов: {len(result.outcomes)} — принято {result.count(FileStatus.ACCEPTED)}, "
+        f"отклонено {result.count(FileStatus.REJECTED)}, заменено более новыми "
+        f"{result.count(FileStatus.SUPERSEDED)}, пропущено (не книги) {result.count(FileStatus.SKIPPED)}.",
+        f"Субъектов РФ: {len({r['region'] for r in s.regions})}; в файлах {counts_text(errors, warnings)}.",
+    ]
+    rejected = [o for o in result.outcomes if o.status is FileStatus.REJECTED]
+    for outcome in rejected[:10]:
+        lines.append(f"  отклонен: {outcome.entry.relative} — {outcome.reason}")
+    if len(rejected) > 10:
+        lines.append(f"  … и еще {plural(len(rejected) - 10, 'файл', 'файла', 'файлов')} (лист «Файлы»).")
+    lines.append(f"Свод: {result.output}")
+    if result.json_output:
+        lines.append(f"JSON: {result.json_output}")
+    return "\n".join(lines)

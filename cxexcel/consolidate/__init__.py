@@ -1,0 +1,90 @@
+"""Consolidation: an inbox of regional workbooks into the federal (or regional) summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxexcel.consolidate.collect import (
+    CheckSettings,
+    FileOutcome,
+    ResultCache,
+    attribute,
+    check_entries,
+    cross_check_touchpoints,
+)
+from cxexcel.consolidate.figures import Summary, build_summary
+from cxexcel.consolidate.inbox import FileStatus, scan_inbox
+from cxexcel.consolidate.workbook import write_summary_xlsx
+from cxexcel.fileio import atomic_output
+from cxexcel.programme import Programme, default_programme
+from cxexcel.read import DEFAULT_LIMITS, Limits
+
+LEVELS = ("federal", "region")
+CACHE_DIR_NAME = ".cxexcel-cache"
+
+
+@dataclass
+class ConsolidationResult:
+    summary: Summary
+    outcomes: list[FileOutcome]
+    output: Path
+    json_output: Path | None
+
+    def count(self, status: FileStatus) -> int:
+        return sum(o.status is status for o in self.outcomes)
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def consolidate(
+    inbox: str | Path,
+    output: str | Path,
+    *,
+    as_of: dt.date | None = None,
+    level: str = "federal",
+    json_output: str | Path | None = None,
+    jobs: int | None = None,
+    programme: Programme | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    use_cache: bool = True,
+    on_total: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ConsolidationResult:
+    """Check every file below `inbox`, decide which count, and write the summary (and JSON)."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+    inbox, output = Path(inbox), Path(output)
+    programme = programme or default_programme()
+    entries = [e for e in scan_inbox(inbox) if e.path.resolve() != output.resolve()]
+    if on_total:
+        on_total(len(entries))
+    cache = ResultCache(output.parent / CACHE_DIR_NAME if use_cache else None)
+    outcomes = check_entries(entries, CheckSettings(programme, as_of, limits), jobs=jobs or default_jobs(),
+                             cache=cache, progress=on_progress)
+    attribute(outcomes)
+    cross_check_touchpoints(outcomes)
+    effective_as_of = as_of or latest_report_date(outcomes) or dt.date.today()
+    summary = build_summary(outcomes, programme, effective_as_of, level)
+    write_summary_xlsx(summary, output)
+    json_path = Path(json_output) if json_output else None
+    if json_path is not None:
+        with atomic_output(json_path) as tmp:
+            tmp.write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return ConsolidationResult(summary, outcomes, output, json_path)
+
+
+def latest_report_date(outcomes: list[FileOutcome]) -> dt.date | None:
+    """Without --as-of the summary is as of the newest «Отчетная дата» among the files that count."""
+    dates = [o.workbook.report_date for o in outcomes
+             if o.status is FileStatus.ACCEPTED and o.workbook is not None and o.workbook.report_date]
+    return max(dates) if dates else None
+
+
+__all__ = ["LEVELS", "ConsolidationResult", "FileStatus", "Summary", "consolidate"]

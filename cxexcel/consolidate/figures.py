@@ -1,0 +1,472 @@
+"""The federal (or regional) summary's figures, computed once as plain data (FORMS.md §5–6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxexcel.consolidate.collect import FileOutcome
+from cxexcel.consolidate.inbox import STATUS_RU, FileStatus
+from cxexcel.forms import KINDS, Level, TableSheet, catalog
+from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
+from cxexcel.issues import SEVERITY_RU, Severity, json_value
+from cxexcel.metrics import Estimate, EstimateKind, estimate, headline, tool_effect
+from cxexcel.programme import Programme
+from cxexcel.read.normalize import normalize_name
+from cxexcel.validate.rules.journey import (
+    DECISIONS_SHEET,
+    JOURNEY_SHEET,
+    TOOLS_SHEET,
+    journey_touchpoints,
+    touchpoint_key,
+)
+from cxexcel.validate.rules.roadmap import (
+    MEETINGS_SHEET,
+    ROADMAP_SHEET,
+    TEAM_SHEET,
+    is_own_item,
+    item_code,
+    max_gap_days,
+    meeting_dates,
+)
+
+# the pooled figures of «Свод»: JSON key prefix, metric, figure
+ANSWER_FIGURES = (
+    ("csat_pct", catalog.CSAT, EstimateKind.SHARE),
+    ("csat_mean", catalog.CSAT, EstimateKind.MEAN),
+    ("nps", catalog.NPS, EstimateKind.NPS),
+    ("ces_mean", catalog.CES, EstimateKind.MEAN),
+    ("ces_share", catalog.CES, EstimateKind.SHARE),
+    ("wait_time_mean", catalog.WAIT_TIME, EstimateKind.MEAN),
+    ("service_time_mean", catalog.SERVICE_TIME, EstimateKind.MEAN),
+    ("fcr_pct", catalog.FIRST_CONTACT, EstimateKind.SHARE),
+)
+NO_DATA = "нет данных"
+ROW_ERROR = "ошибка в строке"
+WHOLE_REGION = "в целом по субъекту"
+
+
+@dataclass
+class Summary:
+    """Everything the summary shows, as JSON-ready rows; the xlsx and the JSON are two views of it."""
+
+    as_of: dt.date
+    level: str
+    programme_version: str
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    monitoring: list[dict[str, Any]] = field(default_factory=list)
+    touchpoints: list[dict[str, Any]] = field(default_factory=list)
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    consultations: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "as_of": self.as_of.isoformat(),
+            "level": self.level,
+            "programme_version": self.programme_version,
+            "regions": self.regions,
+            "monitoring": self.monitoring,
+            "touchpoints": self.touchpoints,
+            "channels": self.channels,
+            "tools": self.tools,
+            "decisions": self.decisions,
+            "meetings": self.meetings,
+            "consultations": self.consultations,
+            "issues": self.issues,
+            "files": self.files,
+        }
+
+
+def _rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def estimate_fields(prefix: str, est: Estimate) -> dict[str, Any]:
+    return {
+        prefix: _rounded(est.value),
+        f"{prefix}_n": est.n,
+        f"{prefix}_ci_low": _rounded(est.ci_low),
+        f"{prefix}_ci_high": _rounded(est.ci_high),
+        f"{prefix}_small_sample": est.small_sample,
+    }
+
+
+@dataclass
+class Unit:
+    """The files one row of «Свод» is about: a region, or one centre of it."""
+
+    region: str
+    czn: str | None
+    outcomes: list[FileOutcome]
+
+    def of_kind(self, kind: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.kind == kind]
+
+
+class SummaryBuilder:
+    def __init__(self, outcomes: Sequence[FileOutcome], programme: Programme, as_of: dt.date, level: str):
+        self.outcomes = outcomes
+        self.accepted = [o for o in outcomes if o.status is FileStatus.ACCEPTED and o.workbook is not None]
+        self.programme = programme
+        self.summary = Summary(as_of, level, programme.version)
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.summary.as_of
+
+    def build(self) -> Summary:
+        by_region: dict[str, list[FileOutcome]] = {}
+        names: dict[str, str] = {}
+        for outcome in self.accepted:
+            wb = outcome.workbook
+            assert wb is not None
+            if wb.kind.level is Level.FEDERAL:
+                continue
+            key = normalize_name(wb.region or "")
+            names.setdefault(key, wb.region or "")
+            by_region.setdefault(key, []).append(outcome)
+        for key in sorted(by_region, key=lambda k: names[k]):
+            region_outcomes = by_region[key]
+            region = names[key]
+            if self.summary.level == "region":
+                for czn, centre_outcomes in self._centres(region_outcomes):
+                    self.summary.regions.append(self._figures(Unit(region, czn, centre_outcomes)))
+            unit = Unit(region, WHOLE_REGION if self.summary.level == "region" else None, region_outcomes)
+            self.summary.regions.append(self._figures(unit))
+            self._monitoring(unit)
+            self._lists(unit)
+        self._consultations()
+        self._files_and_issues()
+        return self.summary
+
+    def _centres(self, outcomes: list[FileOutcome]) -> list[tuple[str, list[FileOutcome]]]:
+        centres: dict[str, tuple[str, list[FileOutcome]]] = {}
+        for outcome in outcomes:
+            wb = outcome.workbook
+            if wb is None or wb.kind.level is not Level.CZN:
+                continue
+            key = normalize_name(wb.czn or "")
+            name, rows = centres.setdefault(key, (wb.czn or "", []))
+            if wb.kind.key == "journey":
+                # the summary shows a centre's name as its journey workbook spells it
+                name = wb.czn or name
+            rows.append(outcome)
+            centres[key] = (name, rows)
+        return sorted(centres.values(), key=lambda item: item[0])
+
+    # --- «Свод» ---------------------------------------------------------------------------------
+
+    def _figures(self, unit: Unit) -> dict[str, Any]:
+        row: dict[str, Any] = {"region": unit.region}
+        if self.summary.level == "region":
+            row["czn"] = unit.czn
+        files = Counter(o.kind for o in unit.outcomes)
+        row["files"] = {kind: files.get(kind, 0) for kind in KINDS}
+        row.update(self._roadmap_figures(unit))
+        row.update(self._journey_figures(unit))
+        row.update(self._answer_figures(unit))
+        issues = [i for o in unit.outcomes for i in o.issues]
+        row["errors"] = sum(i.severity is Severity.ERROR for i in issues)
+        row["warnings"] = sum(i.severity is Severity.WARNING for i in issues)
+        return row
+
+    def _roadmap_records(self, unit: Unit) -> dict[str, Any] | None:
+        roadmaps = unit.of_kind("roadmap")
+        if unit.czn not in (None, WHOLE_REGION) or not roadmaps:
+            return None
+        wb = roadmaps[0].workbook
+        assert wb is not None
+        statuses: dict[str, Any] = {}
+        for record in wb.records(ROADMAP_SHEET):
+            item = self.programme.item(item_code(record))
+            if item is None or is_own_item(item_code(record)) or item.code in statuses:
+                continue
+            statuses[item.code] = record
+        return {"wb": wb, "items": statuses}
+
+    def _roadmap_figures(self, unit: Unit) -> dict[str, Any]:
+        found = self._roadmap_records(unit)
+        empty = {"roadmap_done_pct": None, "overdue_items": None, "done_late_items": None,
+                 "meetings": None, "max_meeting_gap_days": None, "meeting_deadlines_met": None,
+                 "cadence_ok": None, "team": None, "team_leader": None, "team_units": None}
+        if found is None:
+            return empty
+        wb, items = found["wb"], found["items"]
+        done = cancelled = overdue = late = 0
+        for item in self.programme.items:
+            record = items.get(item.code)
+            status = record.get("status") if record is not None and record.ok else None
+            if status == catalog.STATUS_DONE:
+                done += 1
+                done_date = record.get("done_date") if record is not None else None
+                if item.final_deadline and done_date and done_date > item.final_deadline:
+                    late += 1
+            elif status == catalog.STATUS_CANCELLED:
+                cancelled += 1
+            elif item.final_deadline is not None and item.final_deadline < self.as_of:
+                overdue += 1
+        active = len(self.programme.items) - cancelled
+        meetings = [r for r in wb.records(MEETINGS_SHEET) if r.ok]
+        dates = meeting_dates(meetings)
+        gap = max_gap_days(dates)
+        meeting_item = self.programme.meeting_item
+        due = [d for d in meeting_item.deadlines if d < self.as_of] if meeting_item else []
+        met = sum(sum(day <= deadline for day in dates) >= n for n, deadline in enumerate(due, start=1))
+        cadence = meeting_item.cadence_days if meeting_item else None
+        team = [r for r in wb.records(TEAM_SHEET) if r.ok]
+        units = {normalize_name(str(r.get("unit"))) for r in team if r.get("unit")}
+        return {
+            "roadmap_done_pct": _rounded(100.0 * done / active, 1) if active else None,
+            "overdue_items": overdue,
+            "done_late_items": late,
+            "meetings": len(dates),
+            "max_meeting_gap_days": gap,
+            "meeting_deadlines_met": f"{met} из {len(due)}",
+            "cadence_ok": bool(met == len(due) and (gap is None or cadence is None or gap <= cadence)),
+            "team": len(team),
+            "team_leader": sum(r.get("role") == catalog.ROLE_LEADER for r in team) == 1,
+            "team_units": len(units),
+        }
+
+    def _journey_figures(self, unit: Unit) -> dict[str, Any]:
+        mapped = measured = tools = confirmed = decisions = 0
+        for journey in unit.of_kind("journey"):
+            wb = journey.workbook
+            assert wb is not None
+            codes = journey_touchpoints(wb)
+            mapped += len(codes)
+            digest = self._digest_for(unit, wb.czn)
+            if digest is not None:
+                measured += sum(1 for key in codes if key in digest.touchpoints and
+                                digest.touchpoints[key].count)
+            tools += sum(r.ok for r in wb.records(TOOLS_SHEET))
+            decisions += sum(r.ok for r in wb.records(DECISIONS_SHEET))
+        for tool in self._tool_rows(unit):
+            confirmed += bool(tool["effect_confirmed"])
+        return {"touchpoints_mapped": mapped, "touchpoints_measured": measured, "tools": tools,
+                "tools_confirmed": confirmed, "decisions": decisions}
+
+    def _digest_for(self, unit: Unit, czn: str | None) -> Any:
+        key = normalize_name(czn or "")
+        for outcome in unit.of_kind("measurements"):
+            if outcome.workbook is not None and normalize_name(outcome.workbook.czn or "") == key:
+                return outcome.answers
+        return None
+
+    def _answer_figures(self, unit: Unit) -> dict[str, Any]:
+        digests = [o.answers for o in unit.of_kind("measurements") if o.answers is not None]
+        pooled: dict[str, list[float]] = {m: [] for m in catalog.METRIC_NAMES}
+        for digest in digests:
+            for metric in pooled:
+                pooled[metric].extend(v for _, v in digest.values(metric))
+        row: dict[str, Any] = {"answers": sum(d.count for d in digests)}
+        for prefix, metric, kind in ANSWER_FIGURES:
+            row.update(estimate_fields(prefix, estimate(metric, kind, pooled[metric])))
+        for prefix, metric in (("wait_time", catalog.WAIT_TIME), ("service_time", catalog.SERVICE_TIME)):
+            row[f"{prefix}_median"] = _rounded(estimate(metric, EstimateKind.MEDIAN, pooled[metric]).value)
+        return row
+
+    # --- «Мониторинг» -----------------------------------------------------------------------------
+
+    def _monitoring(self, unit: Unit) -> None:
+        found = self._roadmap_records(unit)
+        for item in self.programme.items:
+            record = found["items"].get(item.code) if found else None
+            if found is None:
+                status = NO_DATA
+            elif record is None:
+                status = "нет строки"
+            elif not record.ok:
+                status = ROW_ERROR
+            else:
+                status = record.get("status") or NO_DATA
+            done_date = record.get("done_date") if record is not None and record.ok else None
+            overdue = (status not in (catalog.STATUS_DONE, catalog.STATUS_CANCELLED)
+                       and item.final_deadline is not None and item.final_deadline < self.as_of)
+            self.summary.monitoring.append({
+                "region": unit.region,
+                "item": item.code,
+                "status": status,
+                "overdue": overdue,
+                "deadline": item.final_deadline.isoformat() if item.final_deadline else None,
+                "done_date": done_date.isoformat() if done_date else None,
+                "done_late": bool(done_date and item.final_deadline and done_date > item.final_deadline),
+            })
+
+    # --- lists --------------------------------------------------------------------------------
+
+    def _lists(self, unit: Unit) -> None:
+        self.summary.tools.extend(self._tool_rows(unit))
+        self._touchpoint_rows(unit)
+        for journey in unit.of_kind("journey"):
+            wb = journey.workbook
+            assert wb is not None
+            self.summary.decisions.extend(
+                _declared_row(unit.region, wb.czn, JOURNEY.sheet(DECISIONS_SHEET), r, journey)
+                for r in wb.records(DECISIONS_SHEET))
+        for roadmap in unit.of_kind("roadmap"):
+            wb = roadmap.workbook
+            assert wb is not None
+            self.summary.meetings.extend(
+                _declared_row(unit.region, None, ROADMAP.sheet(MEETINGS_SHEET), r, roadmap)
+                for r in wb.records(MEETINGS_SHEET))
+
+    def _tool_rows(self, unit: Unit) -> list[dict[str, Any]]:
+        rows = []
+        for journey in unit.of_kind("journey"):
+            wb = journey.workbook
+            assert wb is not None
+            digest = self._digest_for(unit, wb.czn)
+            for record in wb.records(TOOLS_SHEET):
+                if not record.ok:
+                    continue
+                metric, launch = record.get("metric"), record.get("launch_date")
+                code = record.get("touchpoint_code")
+                before: list[float] = []
+                after: list[float] = []
+                if digest is not None and metric and launch and code:
+                    for day, value in digest.values(metric, code_key=touchpoint_key(code)):
+                        (after if day >= launch.toordinal() else before).append(value)
+                effect = tool_effect(metric, before, after) if metric else None
+                better = effect is not None and effect.difference is not None and (
+                    effect.difference < 0 if catalog.METRICS_BY_NAME[metric].lower_is_better
+                    else effect.difference > 0)
+                rows.append({
+                    "region": unit.region,
+                    "czn": wb.czn,
+                    "tool": record.get("tool"),
+                    "touchpoint": code,
+                    "metric": metric,
+                    "launch_date": launch.isoformat() if launch else None,
+                    "typed_before": record.get("before"),
+                    "typed_after": record.get("after"),
+                    "before": _rounded(effect.before.value) if effect else None,
+                    "before_n": effect.before.n if effect else 0,
+                    "after": _rounded(effect.after.value) if effect else None,
+                    "after_n": effect.after.n if effect else 0,
+                    "effect": _rounded(effect.difference) if effect else None,
+                    "p_value": _rounded(effect.p_value, 4) if effect else None,
+                    "effect_confirmed": bool(effect and effect.significant and better),
+                    "conclusion": record.get("conclusion"),
+                    "file": journey.entry.relative,
+                })
+        return rows
+
+    def _touchpoint_rows(self, unit: Unit) -> None:
+        centres: dict[str, tuple[str, Any, dict[str, dict[str, Any]]]] = {}
+        for journey in unit.of_kind("journey"):
+            wb = journey.workbook
+            assert wb is not None
+            info = {touchpoint_key(r.get("touchpoint_code")): r.values
+                    for r in wb.records(JOURNEY_SHEET) if r.get("touchpoint_code")}
+            centres[normalize_name(wb.czn or "")] = (wb.czn or "", None, info)
+        for outcome in unit.of_kind("measurements"):
+            wb = outcome.workbook
+            assert wb is not None
+            key = normalize_name(wb.czn or "")
+            name, _, info = centres.get(key, (wb.czn or "", None, {}))
+            centres[key] = (name, outcome.answers, info)
+        channel_values: dict[tuple[str, str], list[float]] = {}
+        for name, digest, info in (centres[k] for k in sorted(centres)):
+            if digest is None:
+                continue
+            for code_key in sorted(digest.touchpoints):
+                tp = digest.touchpoints[code_key]
+                journey_row = info.get(code_key, {})
+                for metric in catalog.METRIC_NAMES:
+                    values = [v for _, v in digest.values(metric, code_key=code_key)]
+                    if not values:
+                        continue
+                    est = headline(metric, values)
+                    self.summary.touchpoints.append({
+                        "region": unit.region, "czn": name, "code": tp.code,
+                        "touchpoint": journey_row.get("touchpoint"), "stage": journey_row.get("stage"),
+                        "channel": journey_row.get("channel"), "metric": metric, "n": est.n,
+                        "value": _rounded(est.value), "ci_low": _rounded(est.ci_low),
+                        "ci_high": _rounded(est.ci_high), "small_sample": est.small_sample,
+                    })
+            for channel in sorted(digest.channels()):
+                for metric in catalog.METRIC_NAMES:
+                    channel_values.setdefault((channel, metric), []).extend(
+                        v for _, v in digest.values(metric, channel=channel))
+        for (channel, metric), values in sorted(channel_values.items()):
+            if not values:
+                continue
+            est = headline(metric, values)
+            self.summary.channels.append({
+                "region": unit.region, "channel": channel, "metric": metric, "n": est.n,
+                "value": _rounded(est.value), "ci_low": _rounded(est.ci_low),
+                "ci_high": _rounded(est.ci_high), "small_sample": est.small_sample,
+            })
+
+    def _consultations(self) -> None:
+        sheet = CONSULTATIONS.sheets[0]
+        assert isinstance(sheet, TableSheet)
+        for outcome in self.accepted:
+            wb = outcome.workbook
+            if wb is None or wb.kind.key != "consultations":
+                continue
+            for record in wb.records(sheet.name):
+                row = _declared_row(record.get("region"), record.get("czn"), sheet, record, outcome)
+                self.summary.consultations.append(row)
+
+    def _files_and_issues(self) -> None:
+        for outcome in self.outcomes:
+            wb = outcome.workbook
+            self.summary.files.append({
+                "path": outcome.entry.relative,
+                "sha256": outcome.entry.sha256,
+                "size": outcome.entry.size,
+                "kind": wb.kind.key if wb else None,
+                "kind_title": wb.kind.title if wb else None,
+                "region": wb.region if wb else None,
+                "czn": wb.czn if wb else None,
+                "report_date": wb.report_date.isoformat() if wb and wb.report_date else None,
+                "status": outcome.status.value,
+                "status_ru": STATUS_RU[outcome.status],
+                "reason": outcome.reason,
+                "errors": sum(i.severity is Severity.ERROR for i in outcome.issues),
+                "warnings": sum(i.severity is Severity.WARNING for i in outcome.issues),
+            })
+            for issue in outcome.issues:
+                self.summary.issues.append({
+                    "file": outcome.entry.relative,
+                    "region": wb.region if wb else None,
+                    "czn": wb.czn if wb else None,
+                    "severity": issue.severity.value,
+                    "severity_ru": SEVERITY_RU[issue.severity],
+                    "sheet": issue.sheet,
+                    "cell": issue.cell,
+                    "column": issue.column,
+                    "value": json_value(issue.value),
+                    "code": issue.code.value,
+                    "message": issue.message,
+                })
+
+
+def _declared_row(region: Any, czn: Any, sheet: TableSheet | Any, record: Any,
+                  outcome: FileOutcome) -> dict[str, Any]:
+    """A list row: region, centre, then every declared column of the sheet (a new column appears here)."""
+    row: dict[str, Any] = {"region": region, "czn": czn}
+    for column in sheet.columns:
+        if column.key in ("region", "czn"):
+            continue
+        row[column.key] = json_value(record.get(column.key))
+    row["row_ok"] = record.ok
+    row["file"] = outcome.entry.relative
+    row["row"] = record.row
+    return row
+
+
+def build_summary(outcomes: Sequence[FileOutcome], programme: Programme, as_of: dt.date,
+                  level: str) -> Summary:
+    return SummaryBuilder(outcomes, programme, as_of, level).build()

@@ -1,0 +1,319 @@
+"""Writing the summary workbook (XlsxWriter): «Свод», «Мониторинг», lists, «Ошибки», «Файлы», «Панель»."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from cxexcel import __version__
+from cxexcel.consolidate.figures import WHOLE_REGION, Summary
+from cxexcel.fileio import atomic_output
+from cxexcel.forms import KINDS, Level, TableSheet, catalog
+from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
+from cxexcel.validate.rules.journey import DECISIONS_SHEET
+from cxexcel.validate.rules.roadmap import MEETINGS_SHEET
+
+SMALL_SAMPLE_TEXT = "мало данных"
+FIXED_CREATED = dt.datetime(2021, 7, 26)
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    title: str
+    kind: str = "text"  # text | int | num | pct | date | bool | est (value with «мало данных»)
+    width: float = 14
+
+
+def _region_columns(level: str) -> list[Col]:
+    cols = [Col("region", "Субъект РФ", width=30)]
+    if level == "region":
+        cols.append(Col("czn", "ЦЗН", width=30))
+    cols += [Col(f"files.{k}", f"Файлов: {kind.title}", "int", 11) for k, kind in KINDS.items()
+             if kind.level is not Level.FEDERAL]
+    cols += [
+        Col("roadmap_done_pct", "Выполнено пунктов программы, %", "num"),
+        Col("overdue_items", "Просрочено пунктов", "int"),
+        Col("done_late_items", "Выполнено с опозданием", "int"),
+        Col("meetings", "Совещаний", "int", 11),
+        Col("max_meeting_gap_days", "Наибольший перерыв между совещаниями, дн.", "int"),
+        Col("meeting_deadlines_met", "Совещания к срокам п. 2.1.9", "text", 12),
+        Col("cadence_ok", "Периодичность совещаний соблюдена", "bool", 13),
+        Col("team", "Рабочая группа, чел.", "int", 11),
+        Col("team_leader", "Один руководитель команды", "bool", 12),
+        Col("team_units", "Подразделений в команде", "int", 12),
+        Col("touchpoints_mapped", "Точек контакта на пути клиента", "int", 12),
+        Col("touchpoints_measured", "Точек контакта с замерами", "int", 12),
+        Col("answers", "Ответов (замеров)", "int", 11),
+        Col("csat_pct", "CSAT, % (4–5)", "est", 11),
+        Col("csat_pct_ci", "CSAT, 95% интервал", "text", 14),
+        Col("csat_mean", "CSAT, средний балл", "est", 11),
+        Col("nps", "NPS", "est", 9),
+        Col("nps_n", "NPS, n", "int", 9),
+        Col("nps_ci", "NPS, 95% интервал", "text", 14),
+        Col("ces_mean", "CES, средний балл", "est", 11),
+        Col("ces_mean_n", "CES, n", "int", 9),
+        Col("ces_share", "CES, % (5–7)", "est", 11),
+        Col("wait_time_mean", "Ожидание, мин (среднее)", "est", 11),
+        Col("wait_time_median", "Ожидание, мин (медиана)", "num", 11),
+        Col("service_time_mean", "Обслуживание, мин (среднее)", "est", 11),
+        Col("service_time_median", "Обслуживание, мин (медиана)", "num", 11),
+        Col("fcr_pct", "Решено с первого обращения, %", "est", 12),
+        Col("tools", "Инструментов", "int", 11),
+        Col("tools_confirmed", "Инструментов с подтвержденным эффектом", "int", 13),
+        Col("decisions", "Решений в карте решений", "int", 11),
+        Col("errors", "Ошибок в файлах", "int", 10),
+        Col("warnings", "Предупреждений", "int", 12),
+    ]
+    return cols
+
+
+TOUCHPOINT_COLUMNS = [
+    Col("region", "Субъект РФ", width=28), Col("czn", "ЦЗН", width=28), Col("code", "Код точки контакта", width=12),
+    Col("touchpoint", "Точка контакта", width=28), Col("stage", "Этап", width=18), Col("channel", "Канал", width=20),
+    Col("metric", "Метрика", width=20), Col("n", "n", "int", 8), Col("value", "Значение", "est", 11),
+    Col("ci_low", "95% интервал от", "num", 11), Col("ci_high", "95% интервал до", "num", 11),
+]
+CHANNEL_COLUMNS = [
+    Col("region", "Субъект РФ", width=28), Col("channel", "Канал", width=22), Col("metric", "Метрика", width=20),
+    Col("n", "n", "int", 8), Col("value", "Значение", "est", 11), Col("ci_low", "95% интервал от", "num", 11),
+    Col("ci_high", "95% интервал до", "num", 11),
+]
+TOOL_COLUMNS = [
+    Col("region", "Субъект РФ", width=28), Col("czn", "ЦЗН", width=28), Col("tool", "Инструмент", width=28),
+    Col("touchpoint", "Код точки контакта", width=12), Col("metric", "Метрика эффекта", width=18),
+    Col("launch_date", "Дата запуска", "date", 12), Col("typed_before", "Значение до (указано)", "num", 12),
+    Col("typed_after", "Значение после (указано)", "num", 12), Col("before", "До запуска (по замерам)", "num", 12),
+    Col("before_n", "n до", "int", 8), Col("after", "После запуска (по замерам)", "num", 12),
+    Col("after_n", "n после", "int", 8), Col("effect", "Изменение", "num", 11),
+    Col("p_value", "p-значение", "num", 10), Col("effect_confirmed", "Эффект подтвержден", "bool", 12),
+    Col("conclusion", "Вывод региона", width=36), Col("file", "Файл", width=30),
+]
+ISSUE_COLUMNS = [
+    Col("file", "Файл", width=36), Col("region", "Субъект РФ", width=26), Col("czn", "ЦЗН", width=26),
+    Col("severity_ru", "Важность", width=14), Col("sheet", "Лист", width=18), Col("cell", "Ячейка", width=9),
+    Col("column", "Столбец", width=20), Col("value", "Значение", width=20), Col("message", "Сообщение", width=80),
+    Col("code", "Код", width=22),
+]
+FILE_COLUMNS = [
+    Col("path", "Файл", width=40), Col("kind_title", "Вид книги", width=20), Col("region", "Субъект РФ", width=26),
+    Col("czn", "ЦЗН", width=26), Col("report_date", "Отчетная дата", "date", 12),
+    Col("size", "Размер, байт", "int", 12),
+    Col("sha256", "SHA-256", width=20), Col("status_ru", "Статус", width=18), Col("reason", "Причина", width=50),
+    Col("errors", "Ошибок", "int", 9), Col("warnings", "Предупреждений", "int", 12),
+]
+
+
+def declared_columns(sheet: TableSheet, with_czn: bool = True) -> list[Col]:
+    """A list sheet's columns: region, centre, then the form's own declared columns."""
+    cols = [Col("region", "Субъект РФ", width=28)]
+    if with_czn:
+        cols.append(Col("czn", "ЦЗН", width=28))
+    kinds = {"date": "date", "integer": "int", "number": "num"}
+    cols += [Col(c.key, c.title, kinds.get(c.type.value, "text"), min(c.width, 40)) for c in sheet.columns
+             if c.key not in ("region", "czn")]
+    cols += [Col("row_ok", "Строка без ошибок", "bool", 10), Col("file", "Файл", width=30),
+             Col("row", "Строка", "int", 8)]
+    return cols
+
+
+class SummaryWriter:
+    def __init__(self, book: xlsxwriter.Workbook, summary: Summary) -> None:
+        self.book = book
+        self.summary = summary
+        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
+                                       "border": 1})
+        self.formats: dict[str, Format] = {
+            "text": book.add_format({"valign": "top"}),
+            "int": book.add_format({"num_format": "0"}),
+            "num": book.add_format({"num_format": "0.0#"}),
+            "date": book.add_format({"num_format": "dd.mm.yyyy"}),
+            "small": book.add_format({"italic": True, "font_color": "#7F7F7F"}),
+        }
+        self.status_formats = {
+            catalog.STATUS_DONE: book.add_format({"bg_color": "#C6EFCE", "border": 1}),
+            catalog.STATUS_IN_PROGRESS: book.add_format({"bg_color": "#FFEB9C", "border": 1}),
+            catalog.STATUS_CANCELLED: book.add_format({"bg_color": "#D9D9D9", "border": 1}),
+            "overdue": book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "border": 1}),
+            "plain": book.add_format({"border": 1}),
+        }
+
+    def write(self) -> None:
+        s = self.summary
+        region_rows = [self._flatten(r) for r in s.regions]
+        self._table("Свод", _region_columns(s.level), region_rows,
+                    title=f"Свод пилотной апробации на {s.as_of:%d.%m.%Y}")
+        self._monitoring()
+        self._touchpoints()
+        self._table("Инструменты", TOOL_COLUMNS, s.tools)
+        journey_decisions = JOURNEY.sheet(DECISIONS_SHEET)
+        meetings = ROADMAP.sheet(MEETINGS_SHEET)
+        consultations = CONSULTATIONS.sheets[0]
+        assert isinstance(journey_decisions, TableSheet) and isinstance(meetings, TableSheet)
+        assert isinstance(consultations, TableSheet)
+        self._table("Карта решений", declared_columns(journey_decisions), s.decisions)
+        self._table("Совещания", declared_columns(meetings, with_czn=False), s.meetings)
+        self._table("Журнал консультаций", declared_columns(consultations), s.consultations)
+        self._table("Ошибки", ISSUE_COLUMNS, s.issues)
+        self._table("Файлы", FILE_COLUMNS, s.files)
+        self._dashboard(len(region_rows))
+
+    @staticmethod
+    def _flatten(row: dict[str, Any]) -> dict[str, Any]:
+        flat = {k: v for k, v in row.items() if k != "files"}
+        for kind, count in row.get("files", {}).items():
+            flat[f"files.{kind}"] = count
+        for prefix in ("csat_pct", "nps"):
+            low, high = row.get(f"{prefix}_ci_low"), row.get(f"{prefix}_ci_high")
+            flat[f"{prefix}_ci"] = f"{low:g}…{high:g}" if low is not None and high is not None else None
+        return flat
+
+    def _write_cell(self, ws: Worksheet, r: int, c: int, col: Col, row: dict[str, Any]) -> None:
+        value = row.get(col.key)
+        if col.kind == "est" and value is not None and row.get(f"{col.key}_small_sample"):
+            # FORMS.md §5: under 30 answers a figure is shown as «мало данных», its n stays beside it
+            ws.write_string(r, c, f"{SMALL_SAMPLE_TEXT} ({value:g})", self.formats["small"])
+            return
+        if value is None or value == "":
+            return
+        if col.kind == "bool":
+            ws.write_string(r, c, "да" if value else "нет")
+        elif col.kind == "date":
+            day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+            ws.write_datetime(r, c, dt.datetime(day.year, day.month, day.day), self.formats["date"])
+        elif isinstance(value, bool):
+            ws.write_string(r, c, "да" if value else "нет")
+        elif isinstance(value, int | float) and math.isfinite(value):
+            ws.write_number(r, c, value, self.formats["int" if col.kind == "int" else "num"])
+        else:
+            # user text stays text: "=HYPERLINK(…)" typed in a region's cell must not become a formula
+            ws.write_string(r, c, str(value), self.formats["text"])
+
+    def _table(self, name: str, cols: Sequence[Col], rows: Sequence[dict[str, Any]],
+               title: str | None = None, first_row: int = 0, ws: Worksheet | None = None) -> Worksheet:
+        ws = ws or self.book.add_worksheet(name)
+        r0 = first_row
+        if title:
+            ws.write_string(r0, 0, title, self.book.add_format({"bold": True, "font_size": 13}))
+            r0 += 1
+        for c, col in enumerate(cols):
+            ws.write_string(r0, c, col.title, self.header)
+            ws.set_column(c, c, col.width)
+        for i, row in enumerate(rows, start=1):
+            for c, col in enumerate(cols):
+                self._write_cell(ws, r0 + i, c, col, row)
+        if first_row == 0:
+            ws.freeze_panes(r0 + 1, 1)
+            ws.autofilter(r0, 0, r0 + max(len(rows), 1), len(cols) - 1)
+            ws.set_row(r0, 45)
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
+            ws.repeat_rows(r0)
+        if not rows:
+            ws.write_string(r0 + 1, 0, "нет данных", self.formats["small"])
+        return ws
+
+    def _monitoring(self) -> None:
+        ws = self.book.add_worksheet("Мониторинг")
+        s = self.summary
+        ws.write_string(0, 0, f"Мониторинг выполнения программы (Приложение 4) на {s.as_of:%d.%m.%Y}",
+                        self.book.add_format({"bold": True, "font_size": 13}))
+        items = list(dict.fromkeys(m["item"] for m in s.monitoring))
+        deadlines = {m["item"]: m["deadline"] for m in s.monitoring}
+        ws.write_string(1, 0, "Субъект РФ", self.header)
+        ws.write_string(2, 0, "Срок по регламенту", self.header)
+        ws.set_column(0, 0, 30)
+        for c, item in enumerate(items, start=1):
+            ws.write_string(1, c, item, self.header)
+            deadline = deadlines[item]
+            ws.write_string(2, c, dt.date.fromisoformat(deadline).strftime("%d.%m.%Y") if deadline else "весь период",
+                            self.header)
+            ws.set_column(c, c, 12)
+        regions = list(dict.fromkeys(m["region"] for m in s.monitoring))
+        cells = {(m["region"], m["item"]): m for m in s.monitoring}
+        for r, region in enumerate(regions, start=3):
+            ws.write_string(r, 0, region)
+            for c, item in enumerate(items, start=1):
+                m = cells[(region, item)]
+                fmt = self.status_formats["overdue"] if m["overdue"] else \
+                    self.status_formats.get(m["status"], self.status_formats["plain"])
+                text = m["status"] + (" (просрочено)" if m["overdue"] else "")
+                ws.write_string(r, c, text, fmt)
+        legend = len(regions) + 4
+        ws.write_string(legend, 0, "Красным — просрочено на дату свода; зеленым — выполнено; "
+                                   "желтым — в работе; серым — отменено.", self.formats["small"])
+        ws.freeze_panes(3, 1)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        if not regions:
+            ws.write_string(3, 0, "нет данных", self.formats["small"])
+
+    def _touchpoints(self) -> None:
+        s = self.summary
+        ws = self._table("Точки контакта", TOUCHPOINT_COLUMNS, s.touchpoints,
+                         title="Метрики по точкам контакта (значение: CSAT и «решено с первого обращения» — %, "
+                               "NPS — от −100 до 100, CES и время — среднее)")
+        start = len(s.touchpoints) + 4
+        self._table("", CHANNEL_COLUMNS, s.channels, title="Метрики по каналам", first_row=start, ws=ws)
+
+    def _dashboard(self, region_count: int) -> None:
+        ws = self.book.add_worksheet("Панель")
+        s = self.summary
+        files = s.files
+        accepted = sum(f["status"] == "accepted" for f in files)
+        ws.write_string(0, 0, f"Панель пилотной апробации на {s.as_of:%d.%m.%Y}",
+                        self.book.add_format({"bold": True, "font_size": 14}))
+        facts = [
+            ("Субъектов РФ в своде", len({r["region"] for r in s.regions})),
+            ("Файлов принято", accepted),
+            ("Файлов отклонено", sum(f["status"] == "rejected" for f in files)),
+            ("Файлов заменено более новыми", sum(f["status"] == "superseded" for f in files)),
+            ("Ответов (замеров)",
+             sum(r.get("answers") or 0 for r in s.regions if r.get("czn") in (None, WHOLE_REGION))),
+            ("Инструментов с подтвержденным эффектом", sum(1 for t in s.tools if t["effect_confirmed"])),
+        ]
+        for i, (label, value) in enumerate(facts, start=2):
+            ws.write_string(i, 0, label)
+            ws.write_number(i, 1, value)
+        ws.set_column(0, 0, 40)
+        if region_count == 0:
+            return
+        cols = _region_columns(s.level)
+        index = {c.key: n for n, c in enumerate(cols)}
+        first, last = 2, 1 + region_count
+        charts = [
+            ("roadmap_done_pct", "Выполнение программы, %", "column"),
+            ("csat_pct", "CSAT, % довольных (4–5)", "column"),
+            ("nps", "NPS", "column"),
+            ("answers", "Ответов (замеров)", "column"),
+        ]
+        for n, (key, title, chart_type) in enumerate(charts):
+            chart = self.book.add_chart({"type": chart_type})
+            chart.add_series({
+                "name": title,
+                "categories": ["Свод", first, 0, last, 0],
+                "values": ["Свод", first, index[key], last, index[key]],
+                "fill": {"color": "#2E75B6"},
+            })
+            chart.set_title({"name": title})
+            chart.set_legend({"none": True})
+            chart.set_size({"width": 620, "height": 320})
+            ws.insert_chart(9 + (n // 2) * 17, (n % 2) * 4, chart)
+
+
+def write_summary_xlsx(summary: Summary, path: Path) -> None:
+    """Write the summary to `path` through a temporary file, so a killed run leaves the old one."""
+    with atomic_output(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        book.set_properties({"title": "Свод пилотной апробации", "author": f"cxexcel {__version__}",
+                             "created": FIXED_CREATED})
+        SummaryWriter(book, summary).write()
+        book.close()
