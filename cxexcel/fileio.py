@@ -23,6 +23,10 @@ def atomic_output(target: str | Path, suffix: str | None = None) -> Iterator[Pat
     )
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); an output is an ordinary file, readable as the umask allows
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         os.replace(tmp, target)

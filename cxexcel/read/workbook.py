@@ -98,6 +98,8 @@ class _Grid:
         self.rows: list[list[Any]] = data.rows
         self.height = len(self.rows)
         self.width = max((len(r) for r in self.rows), default=0)
+        # cells that hold a merged range's value only by being covered by it
+        self.covered: set[tuple[int, int]] = set()
         for ref, text in data.formulas.errors.items():
             self._put(ref, FormulaProblem(text))
         for ref in data.formulas.uncached:
@@ -109,6 +111,7 @@ class _Grid:
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
                         self._set(r, c, top_left)
+                        self.covered.add((r, c))
 
     def _put(self, ref: str, value: Any) -> None:
         r, c = parse_cell_ref(ref)
@@ -340,7 +343,9 @@ class WorkbookReader:
             values = {key: g.get(r, c) for key, c in table.columns.items()}
             extras = {c: v for c in range(g.width) if c not in table.columns.values()
                       and (v := g.get(r, c)) is not None}
-            if all(v is None for v in values.values()) and not extras:
+            own = [c for c in table.columns.values() if (r, c) not in g.covered and g.get(r, c) is not None]
+            if not own and not extras:
+                # blank, or blank but for a merged label (a stage) spanning it
                 continue
             used_extra.update(extras)
             table.rows.append(
@@ -363,17 +368,16 @@ class WorkbookReader:
         for r in range(g.height):
             for c in range(min(g.width, FORM_VALUE_SPAN)):
                 label = g.get(r, c)
-                if not isinstance(label, str):
+                field_decl = wanted.get(normalize_title(label)) if isinstance(label, str) else None
+                if field_decl is None:
                     continue
-                field_decl = wanted.get(normalize_title(label))
-                if field_decl is None or field_decl.key in form.fields:
-                    continue
-                value_col = c + 1
-                for cc in range(c + 1, c + 1 + FORM_VALUE_SPAN):
-                    if g.get(r, cc) is not None:
-                        value_col = cc
-                        break
-                form.fields[field_decl.key] = FormField(g.get(r, value_col), r, value_col)
+                value_col = next((cc for cc in range(c + 1, c + 1 + FORM_VALUE_SPAN) if g.get(r, cc) is not None),
+                                 c + 1)
+                found = FormField(g.get(r, value_col), r, value_col)
+                previous = form.fields.get(field_decl.key)
+                # a section heading may repeat a field's label («Выводы»): the filled one wins, else the last
+                if previous is None or previous.raw is None:
+                    form.fields[field_decl.key] = found
                 break
         for f in decl.fields:
             if f.key not in form.fields:

@@ -83,6 +83,8 @@ def check_cells(read: ReadWorkbook, max_chars: int = 32_767) -> CheckedWorkbook:
     """Type every cell of the tables and forms; rows with an error are kept but marked not ok."""
     checker = CellChecker(str(read.path), read.date1904, max_chars)
     wb = CheckedWorkbook(read.path, read.kind, read.meta, read.size)
+    # one list: structural findings first, then the cell issues as the checker finds them
+    checker.issues = wb.issues = list(read.issues)
     if read.title is not None:
         decl = FormSheet(catalog.TITLE_SHEET, title_fields(read.kind))
         wb.title, wb.title_cells = _check_form(checker, decl, read.title)
@@ -109,7 +111,6 @@ def check_cells(read: ReadWorkbook, max_chars: int = 32_767) -> CheckedWorkbook:
             wb.add(Code.EMPTY_TABLE,
                    f"Лист «{table.sheet_name}»: таблица не заполнена — нет ни одной строки.",
                    sheet=table.sheet_name, cell=cell_ref(table.header_row + 1, 0))
-    wb.issues = [*read.issues, *checker.issues]
     return wb
 
 

@@ -1,0 +1,291 @@
+"""Validation: clean files pass, each mistake is reported with its code at its cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from cxexcel.cli import cli
+from cxexcel.forms import KINDS, catalog
+from cxexcel.issues import Code, Severity
+from cxexcel.programme import default_programme
+from cxexcel.template import build_workbook
+from cxexcel.validate import check_files, validate
+from tests.samples import REPORT_DATE, sample_data, write_sample
+
+
+def codes_at(report, code: Code) -> list[tuple[str | None, str | None]]:
+    return [(i.sheet, i.cell) for f in report.files for i in f.issues if i.code is code]
+
+
+def errors(report) -> list[str]:
+    return [f"{i.code} {i.location} {i.message}" for f in report.files for i in f.issues
+            if i.severity is Severity.ERROR]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_clean_sample_has_no_errors(tmp_path: Path, kind: str) -> None:
+    path = write_sample(kind, tmp_path / f"{kind}.xlsx")
+    report = validate([path])
+    assert errors(report) == []
+    assert report.files[0].kind == kind
+
+
+def test_measurement_mistakes_are_reported_at_their_cells(tmp_path: Path) -> None:
+    data = sample_data("measurements")
+    rows = data["Замеры"]
+    rows[0]["value"] = 6                      # off the CSAT scale -> F2
+    rows[1]["value"] = "4,5"                  # number as text, then off scale (not an integer) -> F3
+    rows[2]["date"] = "1 сентября 2021 г."    # date as text -> A4
+    rows[3]["channel"] = "Teлефон"            # Latin "T" and "e" -> C5 corrected
+    rows[4]["channel"] = "Почта России"       # not in the list -> C6
+    rows[5]["metric"] = None                  # required -> E7
+    rows[6]["date"] = "31.02.2021"            # not a date -> A8
+    rows[7]["date"] = dt.date(2021, 3, 1)     # before the pilot -> A9 warning
+    path = tmp_path / "m.xlsx"
+    build_workbook("measurements", path, data=data)
+    report = validate([path])
+    assert ("Замеры", "F2") in codes_at(report, Code.VALUE_OFF_SCALE)
+    assert ("Замеры", "F3") in codes_at(report, Code.NUMBER_AS_TEXT)
+    assert ("Замеры", "F3") in codes_at(report, Code.VALUE_OFF_SCALE)
+    assert ("Замеры", "A4") in codes_at(report, Code.DATE_AS_TEXT)
+    assert ("Замеры", "C5") in codes_at(report, Code.CHOICE_CORRECTED)
+    assert ("Замеры", "C6") in codes_at(report, Code.CHOICE)
+    assert ("Замеры", "E7") in codes_at(report, Code.REQUIRED)
+    assert ("Замеры", "A8") in codes_at(report, Code.TYPE_DATE)
+    assert ("Замеры", "A9") in codes_at(report, Code.DATE_OUT_OF_PILOT)
+    corrected = next(i for i in report.files[0].issues if i.code is Code.CHOICE_CORRECTED)
+    assert "«Телефон»" in corrected.message and "C5" in corrected.message and "Канал" in corrected.message
+
+
+def test_roadmap_rules(tmp_path: Path) -> None:
+    data = sample_data("roadmap")
+    roadmap = data["Дорожная карта"]
+    by_code = {r["code"]: r for r in roadmap}
+    by_code["1.4"]["done_date"] = None                        # done without a date
+    by_code["2.1.8"].update(status=catalog.STATUS_IN_PROGRESS, done_date=None)  # deadline 08.10 passed
+    by_code["2.1.11"]["planned"] = dt.date(2021, 11, 15)        # after the deadline 22.10
+    by_code["2.1.3"]["done_date"] = dt.date(2021, 10, 20)       # after the report date
+    roadmap.append({"code": "Р.1", "title": "Свое мероприятие", "responsible": "Я", "status": "Не начато"})
+    data["Рабочая группа"][1]["role"] = catalog.ROLE_LEADER     # two leaders
+    data["Совещания"] = data["Совещания"][:1] + data["Совещания"][2:]  # 20.08 -> 28.09: 39 days
+    path = tmp_path / "roadmap.xlsx"
+    build_workbook("roadmap", path, data=data)
+    report = validate([path])
+    row = {item.code: 2 + n for n, item in enumerate(default_programme().items)}
+    assert ("Дорожная карта", f"H{row['1.4']}") in codes_at(report, Code.DONE_WITHOUT_DATE)
+    assert ("Дорожная карта", f"G{row['2.1.8']}") in codes_at(report, Code.OVERDUE)
+    assert ("Дорожная карта", f"E{row['2.1.11']}") in codes_at(report, Code.PLANNED_AFTER_DEADLINE)
+    assert ("Дорожная карта", f"H{row['2.1.3']}") in codes_at(report, Code.DONE_AFTER_REPORT)
+    assert codes_at(report, Code.TEAM_LEADER) == [("Рабочая группа", "D3")]
+    assert ("Совещания", "A3") in codes_at(report, Code.MEETING_GAP)
+    assert codes_at(report, Code.ROADMAP_ITEM_UNKNOWN) == []   # Р.1 is a region's own row
+
+
+def test_deleted_programme_row_and_alias(tmp_path: Path) -> None:
+    path = write_sample("roadmap", tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(path)
+    ws = book["Дорожная карта"]
+    codes = {ws.cell(r, 1).value: r for r in range(2, 40)}
+    ws.delete_rows(codes["2.1.6"])
+    ws.cell(codes["2.1.2"], 1).value = "2.2.2"
+    book.save(path)
+    report = validate([path])
+    assert any(i.code is Code.ROADMAP_ITEM_MISSING and "2.1.6" in i.message for i in report.files[0].issues)
+    assert codes_at(report, Code.ROADMAP_ITEM_ALIAS)
+
+
+def test_journey_rules(tmp_path: Path) -> None:
+    data = sample_data("journey")
+    data["Путь клиента"][2]["touchpoint_code"] = "тк-01"      # duplicate of ТК-01 after normalisation
+    data["Путь клиента"][1]["emotion"] = 3                     # out of −2..2
+    data["Карта решений"][0]["touchpoint_code"] = "ТК-99"      # unknown touchpoint
+    data["Инструменты"] = []
+    path = tmp_path / "j.xlsx"
+    build_workbook("journey", path, data=data)
+    report = validate([path])
+    assert codes_at(report, Code.TOUCHPOINT_DUPLICATE) == [("Путь клиента", "D4")]
+    assert ("Путь клиента", "I3") in codes_at(report, Code.OUT_OF_RANGE)
+    assert codes_at(report, Code.TOUCHPOINT_UNKNOWN) == [("Карта решений", "B2")]
+    assert codes_at(report, Code.NO_TOOLS) == [("Инструменты", None)]
+
+
+def test_measurements_checked_against_the_journey_of_the_same_centre(tmp_path: Path) -> None:
+    journey = write_sample("journey", tmp_path / "j.xlsx")
+    data = sample_data("measurements")
+    data["Замеры"][3]["touchpoint_code"] = "ТК-77"
+    data[catalog.TITLE_SHEET]["czn"] = "ГКУ ЦЗН г. Перми"      # the same centre, spelt without quotes
+    measurements = build_workbook("measurements", tmp_path / "m.xlsx", data=data)
+    alone = validate([measurements])
+    assert codes_at(alone, Code.TOUCHPOINT_UNKNOWN) == []
+    both = validate([journey, measurements])
+    assert codes_at(both, Code.TOUCHPOINT_UNKNOWN) == [("Замеры", "B5")]
+    results = check_files([journey, measurements])
+    bad_row = next(r for r in results[1].workbook.records("Замеры") if r.row == 5)
+    assert not bad_row.ok
+
+
+def test_columns_found_by_title_after_moving_and_inserting(tmp_path: Path) -> None:
+    path = write_sample("measurements", tmp_path / "m.xlsx")
+    book = openpyxl.load_workbook(path)
+    ws = book["Замеры"]
+    ws.insert_cols(1)
+    ws.cell(1, 1).value = "Примечание оператора"
+    ws.cell(2, 1).value = "пометка"
+    ws.cell(1, 7).value = "  значение "   # «Значение*» retyped without the star, other case and spaces
+    ws.cell(3, 7).value = 9
+    # typed directly below the table (its stored range does not grow, as in LibreOffice)
+    ws.append([None, dt.datetime(2021, 9, 3), "ТК-01", "Телефон", "Интервью", "NPS", 11])
+    book.save(path)
+    report = validate([path])
+    assert ("Замеры", "G3") in codes_at(report, Code.VALUE_OFF_SCALE)
+    assert codes_at(report, Code.COLUMN_EXTRA) == [("Замеры", "A1")]
+    last = ws.max_row
+    assert ("Замеры", f"G{last}") in codes_at(report, Code.VALUE_OFF_SCALE)
+
+
+def test_merged_cells_blank_rows_hidden_sheet_and_1904(tmp_path: Path) -> None:
+    path = write_sample("journey", tmp_path / "j.xlsx")
+    book = openpyxl.load_workbook(path)
+    ws = book["Путь клиента"]
+    ws.insert_rows(3)                       # a blank row inside the table
+    ws.cell(4, 1).value = None              # «Этап» of step 2 given by a merged cell
+    ws.merge_cells("A2:A4")
+    book["Портрет клиента"].sheet_state = "hidden"
+    book.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    book.save(path)
+    results = check_files([path])
+    wb = results[0].workbook
+    stages = [r.get("stage") for r in wb.records("Путь клиента")]
+    assert stages == ["Обращение", "Обращение", "Прием"]
+    assert not [i for i in wb.issues if i.severity is Severity.ERROR and i.code is Code.REQUIRED]
+    assert any(i.code is Code.SHEET_HIDDEN for i in wb.issues)
+    assert wb.report_date == REPORT_DATE
+
+
+def test_formula_errors_and_uncached_formulas(tmp_path: Path) -> None:
+    path = write_sample("measurements", tmp_path / "m.xlsx")
+    book = openpyxl.load_workbook(path)
+    ws = book["Замеры"]
+    ws["F2"] = "=1/0"
+    book.save(path)   # openpyxl stores formulas without a computed value
+    report = validate([path])
+    assert codes_at(report, Code.FORMULA_NO_VALUE) == [("Замеры", "F2")]
+    # a formula error with its cached value, as Excel saves it
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet3"))
+    parts[sheet] = parts[sheet].replace(b"<f>1/0</f><v></v>", b"<f>1/0</f><v>#DIV/0!</v>").replace(
+        b'<c r="F2"', b'<c r="F2" t="e"', 1)
+    fixed = tmp_path / "m2.xlsx"
+    with zipfile.ZipFile(fixed, "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+    report = validate([fixed])
+    assert codes_at(report, Code.FORMULA_ERROR) == [("Замеры", "F2")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("empty.xlsx", b"", Code.FILE_EMPTY),
+        ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, Code.FILE_XLS),
+        ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"),
+         Code.FILE_ENCRYPTED),
+        ("table.xlsx", "Дата;Значение\n01.09.2021;5\n".encode("cp1251"), Code.FILE_NOT_WORKBOOK),
+        ("truncated.xlsx", b"PK\x03\x04" + b"\x14" * 100, Code.FILE_CORRUPT),
+    ],
+)
+def test_unreadable_files_get_one_message_and_exit_2(tmp_path: Path, name: str, content: bytes, code: Code) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    report = validate([path])
+    (issue,) = report.files[0].issues
+    assert issue.code is code and issue.cell is None
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def _zip(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+    return path
+
+
+def test_ods_docx_unknown_kind_and_old_template(tmp_path: Path) -> None:
+    ods = _zip(tmp_path / "a.xlsx", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                                     "content.xml": b"<x/>"})
+    docx = _zip(tmp_path / "b.xlsx", {"word/document.xml": b"<x/>", "[Content_Types].xml": b"<x/>"})
+    other = tmp_path / "c.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Лист1"
+    book.save(other)
+    old = write_sample("participants", tmp_path / "d.xlsx")
+    book = openpyxl.load_workbook(old)
+    book[catalog.META_SHEET]["B2"] = "0.9"
+    book.save(old)
+    report = validate([ods, docx, other, old])
+    assert [f.issues[0].code for f in report.files] == [Code.FILE_ODS, Code.FILE_NOT_WORKBOOK,
+                                                        Code.FILE_UNKNOWN_KIND, Code.FILE_OLD_TEMPLATE]
+
+
+def test_wrong_kind_and_missing_meta(tmp_path: Path) -> None:
+    path = write_sample("participants", tmp_path / "p.xlsx")
+    report = validate([path], expected_kind="journey")
+    assert report.files[0].issues[0].code is Code.FILE_WRONG_KIND
+    book = openpyxl.load_workbook(path)
+    del book[catalog.META_SHEET]
+    book.save(path)
+    report = validate([path])
+    assert report.files[0].kind == "participants"
+    assert codes_at(report, Code.META_MISSING) == [(None, None)]
+
+
+def test_cli_exit_codes_json_and_untouched_inputs(tmp_path: Path) -> None:
+    good = write_sample("participants", tmp_path / "good.xlsx")
+    data = sample_data("participants")
+    data["Участники"][0]["event"] = "Семинар"
+    bad = build_workbook("participants", tmp_path / "bad.xlsx", data=data)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (good, bad)}
+    runner = CliRunner()
+    assert runner.invoke(cli, ["validate", str(good)]).exit_code == 0
+    result = runner.invoke(cli, ["validate", str(good), str(bad), "--format", "json", "--mark", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    assert payload["counts"]["error"] == 1
+    file_report = payload["files"][1]
+    assert {"path", "kind", "valid", "issues"} <= set(file_report)
+    issue = file_report["issues"][0]
+    assert {k: issue[k] for k in ("code", "severity", "sheet", "cell", "column", "value")} == {
+        "code": "choice", "severity": "error", "sheet": "Участники", "cell": "A2", "column": "Мероприятие",
+        "value": "Семинар"}
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (good, bad)}
+    assert before == after
+
+
+def test_mark_copy_colours_notes_and_check_sheet(tmp_path: Path) -> None:
+    data = sample_data("participants")
+    data["Участники"][0]["event"] = "=HYPERLINK(\"http://x\")"
+    bad = build_workbook("participants", tmp_path / "bad.xlsx", data=data)
+    result = CliRunner().invoke(cli, ["validate", str(bad), "--mark", str(tmp_path / "marked")])
+    assert result.exit_code == 1
+    marked = tmp_path / "marked" / "bad — проверка.xlsx"
+    book = openpyxl.load_workbook(marked)
+    cell = book["Участники"]["A2"]
+    assert cell.fill.start_color.rgb.endswith("FFC7CE")
+    assert "нет в списке" in cell.comment.text
+    check = book[catalog.CHECK_SHEET]
+    assert book.sheetnames[0] == catalog.CHECK_SHEET
+    assert check["D2"].value == "A2"
+    assert "'Участники'!A2" in check["D2"].hyperlink.target
+    # the user's text is kept as text, never a formula
+    assert check["F2"].data_type == "s" and check["F2"].value.startswith("=HYPERLINK")
