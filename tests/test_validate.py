@@ -289,3 +289,10 @@ def test_mark_copy_colours_notes_and_check_sheet(tmp_path: Path) -> None:
     assert "'Участники'!A2" in check["D2"].hyperlink.target
     # the user's text is kept as text, never a formula
     assert check["F2"].data_type == "s" and check["F2"].value.startswith("=HYPERLINK")
+
+
+def test_rules_doc_is_current() -> None:
+    from cxexcel.validate.rules_doc import rules_markdown
+
+    committed = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == rules_markdown(), "docs/rules.md is stale: run `python -m cxexcel.validate.rules_doc`"

@@ -1,0 +1,216 @@
+"""Consolidation: an inbox with known content gives independently computed figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import python_calamine as pc
+from click.testing import CliRunner
+
+from cxexcel.cli import cli
+from cxexcel.consolidate import FileStatus, consolidate
+from cxexcel.consolidate import collect as collect_module
+from cxexcel.forms import catalog
+from cxexcel.programme import default_programme
+from cxexcel.template import build_workbook
+from tests.samples import CZN, REGION, sample_data
+
+OTHER_REGION = "Республика Татарстан"
+OTHER_CZN = "ГКУ ЦЗН г. Казани"
+AS_OF = dt.date(2021, 10, 15)
+SUMMARY_SHEETS = ["Свод", "Мониторинг", "Точки контакта", "Инструменты", "Карта решений", "Совещания",
+                  "Журнал консультаций", "Ошибки", "Файлы", "Панель"]
+
+
+def measurement_rows(n: int, *, codes: list[str], start: dt.date, seed: int) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(n):
+        metric = catalog.NPS if i % 4 == 3 else catalog.CSAT
+        value = (i * 7 + seed) % 11 if metric == catalog.NPS else 1 + (i * 3 + seed) % 5
+        rows.append({"date": start + dt.timedelta(days=i % 40), "touchpoint_code": codes[i % len(codes)],
+                     "channel": "Лично в ЦЗН" if i % 2 else "Телефон", "method": "Анкетирование",
+                     "metric": metric, "value": value})
+    return rows
+
+
+def build_inbox(root: Path) -> dict[str, Any]:
+    """Two regions, a federal log and the usual debris; returns what the test must expect."""
+    inbox = root / "inbox"
+    perm, kazan = inbox / "Пермский край", inbox / "Татарстан"
+    for folder in (perm, kazan):
+        folder.mkdir(parents=True)
+    truth: dict[str, Any] = {}
+
+    roadmap = sample_data("roadmap")
+    build_workbook("roadmap", perm / "Дорожная карта.xlsx", data=roadmap)
+    older = sample_data("roadmap")
+    older[catalog.TITLE_SHEET]["report_date"] = dt.date(2021, 9, 1)
+    build_workbook("roadmap", perm / "Дорожная карта (старая).xlsx", data=older)
+    journey = sample_data("journey")
+    build_workbook("journey", perm / "Путь клиента.xlsx", data=journey)
+    perm_rows = measurement_rows(120, codes=["ТК-01", "ТК-02", "ТК-03"], start=dt.date(2021, 9, 1), seed=1)
+    perm_rows.append({**perm_rows[0], "touchpoint_code": "ТК-42"})   # not in the journey: reported, not counted
+    perm_rows.append({**perm_rows[0], "value": 9})                  # off the CSAT scale: not counted
+    measurements = sample_data("measurements")
+    measurements["Замеры"] = perm_rows
+    measurements[catalog.TITLE_SHEET]["czn"] = "ГКУ ЦЗН г. Перми"      # the same centre without quotes
+    build_workbook("measurements", perm / "Замеры.xlsx", data=measurements)
+
+    other = sample_data("roadmap")
+    other[catalog.TITLE_SHEET]["region"] = OTHER_REGION
+    for row in other["Дорожная карта"]:
+        if row["code"] in ("2.1.5", "2.1.6"):
+            row.update(status=catalog.STATUS_IN_PROGRESS, done_date=None)
+        if row["code"] == "1.5":
+            row["status"] = catalog.STATUS_CANCELLED
+    build_workbook("roadmap", kazan / "ДК.xlsx", data=other)
+    kazan_rows = measurement_rows(20, codes=["ТК-01"], start=dt.date(2021, 9, 10), seed=3)
+    km = sample_data("measurements")
+    km["Замеры"] = kazan_rows
+    km[catalog.TITLE_SHEET].update(region=OTHER_REGION, czn=OTHER_CZN)
+    build_workbook("measurements", kazan / "Замеры.xlsx", data=km)
+
+    build_workbook("consultations", inbox / "Журнал ФЦК.xlsx", data=sample_data("consultations"))
+    (inbox / "Письмо.txt").write_text("Направляем отчет", encoding="utf-8")
+    (inbox / "~$Дорожная карта.xlsx").write_bytes(b"lock")
+    (kazan / "Битый.xlsx").write_bytes(b"PK\x03\x04broken")
+
+    truth["perm_rows"] = perm_rows[:-2]
+    truth["kazan_rows"] = kazan_rows
+    truth["roadmap"] = roadmap
+    truth["other_roadmap"] = other
+    return truth
+
+
+def csat_pct(values: list[float]) -> float:
+    return round(100 * sum(v >= 4 for v in values) / len(values), 2)
+
+
+def nps(values: list[float]) -> float:
+    return round(100 * (sum(v >= 9 for v in values) - sum(v <= 6 for v in values)) / len(values), 2)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("consolidate")
+    truth = build_inbox(root)
+    inputs = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (root / "inbox").rglob("*") if p.is_file()}
+    result = consolidate(root / "inbox", root / "out" / "Свод.xlsx", as_of=AS_OF,
+                         json_output=root / "out" / "Свод.json", jobs=2)
+    data = json.loads((root / "out" / "Свод.json").read_text(encoding="utf-8"))
+    return {"root": root, "truth": truth, "result": result, "json": data, "inputs": inputs}
+
+
+def region_row(data: dict[str, Any], region: str) -> dict[str, Any]:
+    return next(r for r in data["regions"] if r["region"] == region)
+
+
+def test_region_figures_match_independent_computation(run: dict[str, Any]) -> None:
+    data, truth = run["json"], run["truth"]
+    perm = region_row(data, REGION)
+    csat = [r["value"] for r in truth["perm_rows"] if r["metric"] == catalog.CSAT]
+    promoters = [r["value"] for r in truth["perm_rows"] if r["metric"] == catalog.NPS]
+    assert perm["answers"] == len(truth["perm_rows"])
+    assert perm["csat_pct"] == csat_pct(csat)
+    assert perm["csat_pct_n"] == len(csat)
+    assert perm["nps"] == nps(promoters)
+    assert perm["touchpoints_mapped"] == 3 and perm["touchpoints_measured"] == 3
+    assert perm["files"]["roadmap"] == 1 and perm["files"]["journey"] == 1 and perm["files"]["measurements"] == 1
+    # every programme item with a deadline up to the report date is done in the sample
+    programme = default_programme()
+    done = sum(1 for i in programme.items if i.final_deadline and i.final_deadline <= dt.date(2021, 10, 15))
+    assert perm["roadmap_done_pct"] == round(100 * done / len(programme.items), 1)
+    assert perm["overdue_items"] == 0
+    assert perm["meetings"] == 4 and perm["max_meeting_gap_days"] == 20 and perm["cadence_ok"] is True
+    kazan = region_row(data, OTHER_REGION)
+    assert kazan["overdue_items"] == 2            # 2.1.5 and 2.1.6 are in progress past their deadlines
+    assert kazan["roadmap_done_pct"] == round(100 * (done - 2) / (len(programme.items) - 1), 1)
+    assert kazan["answers"] == 20 and kazan["csat_pct_small_sample"] is True
+
+
+def test_monitoring_and_touchpoints(run: dict[str, Any]) -> None:
+    data = run["json"]
+    cell = next(m for m in data["monitoring"] if m["region"] == OTHER_REGION and m["item"] == "2.1.5")
+    assert cell["status"] == catalog.STATUS_IN_PROGRESS and cell["overdue"] is True
+    assert len([m for m in data["monitoring"] if m["region"] == REGION]) == len(default_programme().items)
+    tp = next(t for t in data["touchpoints"] if t["region"] == REGION and t["code"] == "ТК-01"
+              and t["metric"] == catalog.CSAT)
+    values = [r["value"] for r in run["truth"]["perm_rows"]
+              if r["touchpoint_code"] == "ТК-01" and r["metric"] == catalog.CSAT]
+    assert tp["n"] == len(values) and tp["value"] == csat_pct(values)
+    assert tp["ci_low"] < tp["value"] < tp["ci_high"]
+    assert tp["czn"] == CZN   # the centre's name as the journey spells it
+
+
+def test_files_sheet_lists_every_file_with_its_status(run: dict[str, Any]) -> None:
+    files = {Path(f["path"]).name: f for f in run["json"]["files"]}
+    assert "~$Дорожная карта.xlsx" not in files
+    assert files["Письмо.txt"]["status"] == "skipped"
+    assert files["Битый.xlsx"]["status"] == "rejected" and "поврежден" in files["Битый.xlsx"]["reason"]
+    assert files["Дорожная карта (старая).xlsx"]["status"] == "superseded"
+    assert files["Дорожная карта.xlsx"]["status"] == "accepted"
+    assert len(run["json"]["files"]) == 9
+    unknown = [i for i in run["json"]["issues"] if i["code"] == "touchpoint-unknown"]
+    assert [(i["sheet"], i["cell"]) for i in unknown] == [("Замеры", f"B{len(run['truth']['perm_rows']) + 2}")]
+
+
+def test_summary_workbook_sheets_and_inputs_untouched(run: dict[str, Any]) -> None:
+    book = pc.CalamineWorkbook.from_path(str(run["root"] / "out" / "Свод.xlsx"))
+    assert book.sheet_names == SUMMARY_SHEETS
+    svod = book.get_sheet_by_name("Свод").to_python()
+    assert svod[1][0] == "Субъект РФ"
+    assert [row[0] for row in svod[2:]] == sorted([REGION, OTHER_REGION])
+    log = book.get_sheet_by_name("Журнал консультаций").to_python()
+    assert log[0][0] == "Субъект РФ" and log[1][0] == REGION
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in run["inputs"]}
+    assert after == run["inputs"]
+
+
+def test_rerun_is_deterministic_and_uses_the_cache(run: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = run["root"]
+    calls: list[Path] = []
+    real = collect_module.check_entry
+
+    def counting(entry, settings):  # type: ignore[no-untyped-def]
+        calls.append(entry.path)
+        return real(entry, settings)
+
+    monkeypatch.setattr(collect_module, "check_entry", counting)
+    consolidate(root / "inbox", root / "out" / "Свод.xlsx", as_of=AS_OF, json_output=root / "out" / "2.json",
+                jobs=1)
+    assert [p.suffix for p in calls] == [".txt"]    # only the skipped entry is looked at again
+    again = json.loads((root / "out" / "2.json").read_text(encoding="utf-8"))
+    assert again == run["json"]
+
+
+def test_failed_run_leaves_previous_summary(run: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = run["root"]
+    target = root / "out" / "Свод.xlsx"
+    before = target.read_bytes()
+    from cxexcel.consolidate import workbook as workbook_module
+
+    def broken(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(workbook_module.SummaryWriter, "write", broken)
+    with pytest.raises(RuntimeError):
+        consolidate(root / "inbox", target, as_of=AS_OF, jobs=1)
+    assert target.read_bytes() == before
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")and p.suffix == ".xlsx"]
+
+
+def test_region_level_rows_per_centre(run: dict[str, Any], tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["consolidate", str(run["root"] / "inbox" / "Пермский край"), "-o",
+                                      str(tmp_path / "r.xlsx"), "--level", "region", "--json",
+                                      str(tmp_path / "r.json"), "--as-of", "15.10.2021"])
+    assert result.exit_code == 0, result.output
+    assert "Свод на 15.10.2021" in result.output
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [(r["region"], r["czn"]) for r in data["regions"]] == [(REGION, CZN), (REGION, "в целом по субъекту")]
+    assert data["regions"][0]["answers"] == data["regions"][1]["answers"]
+    assert FileStatus.SUPERSEDED.value in {f["status"] for f in data["files"]}
