@@ -206,3 +206,26 @@ def scan_formula_cells(archive: zipfile.ZipFile, part: str) -> FormulaCells:
         elif b"<f" in body and (value_match is None or (not value_match.group(1) and not type_match)):
             uncached.add(ref)
     return FormulaCells(errors, frozenset(uncached))
+
+
+_DIMENSION = re.compile(rb'<dimension\s+ref="\$?[A-Z]+\$?\d+(?::\$?([A-Z]+)\$?(\d+))?"')
+
+
+def declared_dimensions(archive: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
+    """(rows, columns) a sheet declares in its <dimension>, read from the part's first bytes.
+
+    Lets a million-row sheet be refused before it is parsed; the figures are checked again
+    after parsing, since a hostile file may lie here.
+    """
+    try:
+        with archive.open(part) as fh:
+            head = fh.read(4096)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return None
+    match = _DIMENSION.search(head)
+    if match is None or match.group(1) is None:
+        return None
+    col = 0
+    for ch in match.group(1).decode():
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)), col

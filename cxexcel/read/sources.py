@@ -14,6 +14,7 @@ from cxexcel.read.container import (
     DEFAULT_LIMITS,
     FormulaCells,
     Limits,
+    declared_dimensions,
     open_container,
     scan_formula_cells,
 )
@@ -54,6 +55,7 @@ class CalamineSource:
     def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = path
         self.file = str(path)
+        self._limits = limits
         container, self._archive = open_container(path, limits)
         self.date1904 = container.date1904
         self.size = container.size
@@ -87,6 +89,9 @@ class CalamineSource:
         return self._sheets[name]
 
     def dimensions(self, name: str) -> tuple[int, int]:
+        declared = declared_dimensions(self._archive, self._parts.get(name, ""))
+        if declared is not None and (declared[0] > self._limits.max_rows or declared[1] > self._limits.max_columns):
+            return declared
         sheet = self._calamine_sheet(name)
         return sheet.total_height, sheet.total_width
 
