@@ -1,0 +1,78 @@
+"""Our files in a real LibreOffice: workbooks filled there are validated right; marked copies and
+the summary open there without repair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+from libreoffice import LibreOffice
+
+from cxexcel.consolidate import consolidate
+from cxexcel.forms import catalog
+from cxexcel.issues import Code
+from cxexcel.template import build_workbook
+from cxexcel.validate import check_files, validate
+from cxexcel.validate.mark import marked_copy_path, write_marked_copy
+from tests.samples import CZN, REGION, sample_data
+
+pytest_plugins = ["libreoffice"]
+pytestmark = pytest.mark.libreoffice
+TEMPLATES = Path(__file__).parent.parent / "workbooks"
+
+
+def test_measurements_typed_in_libreoffice_are_validated_at_their_cells(lo: LibreOffice, tmp_path: Path) -> None:
+    title = [(catalog.TITLE_SHEET, "B1", REGION), (catalog.TITLE_SHEET, "B2", CZN),
+             (catalog.TITLE_SHEET, "B3", "Иванова М.П."), (catalog.TITLE_SHEET, "B7", dt.date(2021, 10, 15))]
+    filled = lo.fill(TEMPLATES / "Замеры.xlsx", tmp_path / "titled.xlsx", title)
+    rows: list[list[object]] = []
+    for i in range(300):
+        rows.append([dt.date(2021, 9, 1) + dt.timedelta(days=i % 40), f"ТК-0{1 + i % 3}", "Лично в ЦЗН",
+                     "Анкетирование", catalog.CSAT, 1 + i % 5, f"R{i}", "Соискатель", ""])
+    rows[9][5] = 7                       # F11: off the CSAT scale
+    rows[19][5] = "4,5"                  # F21: a number typed as text
+    rows[29][0] = "1 сентября 2021"      # A31: a date typed as text
+    rows[39][2] = "Телефон "             # C41: trailing space, corrected
+    rows[49][3] = "Опрос"                # D51: not in the list
+    rows[59][1] = ""                     # B61: required
+    done = lo.fill_rows(filled, tmp_path / "Замеры LibreOffice.xlsx", "Замеры", 2, rows)
+    report = validate([done])
+    found = {(i.code, i.cell) for i in report.files[0].issues}
+    assert (Code.VALUE_OFF_SCALE, "F11") in found
+    assert (Code.NUMBER_AS_TEXT, "F21") in found
+    assert (Code.DATE_AS_TEXT, "A31") in found
+    assert (Code.CHOICE, "D51") in found
+    assert (Code.REQUIRED, "B61") in found
+    results = check_files([done])
+    ok_rows = [r for r in results[0].workbook.records("Замеры") if r.ok]
+    assert len(ok_rows) == 300 - 4     # F11, F21 (4.5 is off the integer scale), D51, B61
+
+
+def test_marked_copy_and_summary_open_in_libreoffice(lo: LibreOffice, tmp_path: Path) -> None:
+    data = sample_data("journey")
+    data["Путь клиента"][1]["emotion"] = 5
+    journey = build_workbook("journey", tmp_path / "inbox" / "Путь клиента.xlsx", data=data)
+    report = validate([journey])
+    marked = write_marked_copy(journey, report.files[0].issues, tmp_path / "marked")
+    assert marked == marked_copy_path(journey, tmp_path / "marked")
+    opened = lo.check_opens(marked)
+    assert opened.sheets[0] == catalog.CHECK_SHEET
+    listed = lo.recalc_read(marked, catalog.CHECK_SHEET, "B2:D2")
+    assert listed == [["ошибка", "Путь клиента", "I3"]]
+
+    build_workbook("measurements", tmp_path / "inbox" / "Замеры.xlsx", data=sample_data("measurements"))
+    build_workbook("roadmap", tmp_path / "inbox" / "ДК.xlsx", data=sample_data("roadmap"))
+    summary = tmp_path / "Свод.xlsx"
+    consolidate(tmp_path / "inbox", summary, as_of=dt.date(2021, 10, 15), jobs=1)
+    opened = lo.check_opens(summary)
+    assert "Панель" in opened.sheets and "Свод" in opened.sheets
+    with zipfile.ZipFile(summary) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 4
+    resaved = lo.resave(summary, tmp_path / "Свод LibreOffice.xlsx")
+    with zipfile.ZipFile(resaved) as z:
+        assert [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    svod = lo.recalc_read(summary, "Свод", "A3:A3")
+    assert svod == [[REGION]]
