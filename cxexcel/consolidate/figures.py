@@ -10,12 +10,13 @@ from typing import Any
 
 from cxexcel.consolidate.collect import FileOutcome
 from cxexcel.consolidate.inbox import STATUS_RU, FileStatus
-from cxexcel.forms import KINDS, Level, TableSheet, catalog
+from cxexcel.forms import KINDS, Level, Sheet, TableSheet, catalog
 from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
 from cxexcel.issues import SEVERITY_RU, Severity, json_value
 from cxexcel.metrics import Estimate, EstimateKind, estimate, headline, tool_effect
 from cxexcel.programme import Programme
 from cxexcel.read.normalize import normalize_name
+from cxexcel.validate import Record
 from cxexcel.validate.rules.journey import (
     DECISIONS_SHEET,
     JOURNEY_SHEET,
@@ -139,9 +140,11 @@ class SummaryBuilder:
             region = names[key]
             if self.summary.level == "region":
                 for czn, centre_outcomes in self._centres(region_outcomes):
-                    self.summary.regions.append(self._figures(Unit(region, czn, centre_outcomes)))
+                    self.summary.regions.append(self._figures(Unit(region, czn, centre_outcomes))[0])
             unit = Unit(region, WHOLE_REGION if self.summary.level == "region" else None, region_outcomes)
-            self.summary.regions.append(self._figures(unit))
+            row, tools = self._figures(unit)
+            self.summary.regions.append(row)
+            self.summary.tools.extend(tools)
             self._monitoring(unit)
             self._lists(unit)
         self._consultations()
@@ -165,19 +168,21 @@ class SummaryBuilder:
 
     # --- «Свод» ---------------------------------------------------------------------------------
 
-    def _figures(self, unit: Unit) -> dict[str, Any]:
+    def _figures(self, unit: Unit) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The unit's «Свод» row, and its tool rows (their effects feed the row's count)."""
         row: dict[str, Any] = {"region": unit.region}
         if self.summary.level == "region":
             row["czn"] = unit.czn
         files = Counter(o.kind for o in unit.outcomes)
         row["files"] = {kind: files.get(kind, 0) for kind in KINDS}
         row.update(self._roadmap_figures(unit))
-        row.update(self._journey_figures(unit))
+        tools = self._tool_rows(unit)
+        row.update(self._journey_figures(unit, tools))
         row.update(self._answer_figures(unit))
         issues = [i for o in unit.outcomes for i in o.issues]
         row["errors"] = sum(i.severity is Severity.ERROR for i in issues)
         row["warnings"] = sum(i.severity is Severity.WARNING for i in issues)
-        return row
+        return row, tools
 
     def _roadmap_records(self, unit: Unit) -> dict[str, Any] | None:
         roadmaps = unit.of_kind("roadmap")
@@ -237,8 +242,8 @@ class SummaryBuilder:
             "team_units": len(units),
         }
 
-    def _journey_figures(self, unit: Unit) -> dict[str, Any]:
-        mapped = measured = tools = confirmed = decisions = 0
+    def _journey_figures(self, unit: Unit, tool_rows: list[dict[str, Any]]) -> dict[str, Any]:
+        mapped = measured = tools = decisions = 0
         for journey in unit.of_kind("journey"):
             wb = journey.workbook
             assert wb is not None
@@ -250,8 +255,7 @@ class SummaryBuilder:
                                 digest.touchpoints[key].count)
             tools += sum(r.ok for r in wb.records(TOOLS_SHEET))
             decisions += sum(r.ok for r in wb.records(DECISIONS_SHEET))
-        for tool in self._tool_rows(unit):
-            confirmed += bool(tool["effect_confirmed"])
+        confirmed = sum(bool(tool["effect_confirmed"]) for tool in tool_rows)
         return {"touchpoints_mapped": mapped, "touchpoints_measured": measured, "tools": tools,
                 "tools_confirmed": confirmed, "decisions": decisions}
 
@@ -305,7 +309,6 @@ class SummaryBuilder:
     # --- lists --------------------------------------------------------------------------------
 
     def _lists(self, unit: Unit) -> None:
-        self.summary.tools.extend(self._tool_rows(unit))
         self._touchpoint_rows(unit)
         for journey in unit.of_kind("journey"):
             wb = journey.workbook
@@ -453,10 +456,11 @@ class SummaryBuilder:
                 })
 
 
-def _declared_row(region: Any, czn: Any, sheet: TableSheet | Any, record: Any,
+def _declared_row(region: str | None, czn: str | None, sheet: Sheet, record: Record,
                   outcome: FileOutcome) -> dict[str, Any]:
     """A list row: region, centre, then every declared column of the sheet (a new column appears here)."""
     row: dict[str, Any] = {"region": region, "czn": czn}
+    assert isinstance(sheet, TableSheet)
     for column in sheet.columns:
         if column.key in ("region", "czn"):
             continue
