@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -111,8 +112,12 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t >= 0 else tail
 
 
+@functools.lru_cache(maxsize=8192)
 def t_ppf(q: float, df: float) -> float:
-    """Quantile of Student's t with df degrees of freedom (bisection on t_cdf)."""
+    """Quantile of Student's t with df degrees of freedom (bisection on t_cdf).
+
+    Cached: a summary asks for the same few quantiles (0.975 at each sample size) thousands of times.
+    """
     _check_df(df)
     if not 0.0 < q < 1.0:
         raise ValueError(f"q must be in (0, 1), got {q}")

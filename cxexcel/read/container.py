@@ -168,6 +168,7 @@ _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _TYPE = re.compile(rb'\bt="([a-z]+)"')
 _VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
+_HAS_FORMULA = re.compile(rb"<f[ >/]")
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,8 @@ def scan_formula_cells(archive: zipfile.ZipFile, part: str) -> FormulaCells:
         data = archive.read(part)
     except KeyError:
         return FormulaCells({}, frozenset())
-    if b"<f" not in data and b't="e"' not in data:
+    # "<f>"/"<f " is a formula; "<formula1>" of a data validation is not
+    if not _HAS_FORMULA.search(data) and b't="e"' not in data:
         return FormulaCells({}, frozenset())
     errors: dict[str, str] = {}
     uncached: set[str] = set()
@@ -203,7 +205,7 @@ def scan_formula_cells(archive: zipfile.ZipFile, part: str) -> FormulaCells:
         value_match = _VALUE.search(body)
         if type_match and type_match.group(1) == b"e":
             errors[ref] = value_match.group(1).decode("utf-8", "replace") if value_match else "#ОШИБКА"
-        elif b"<f" in body and (value_match is None or (not value_match.group(1) and not type_match)):
+        elif _HAS_FORMULA.search(body) and (value_match is None or (not value_match.group(1) and not type_match)):
             uncached.add(ref)
     return FormulaCells(errors, frozenset(uncached))
 
