@@ -14,7 +14,7 @@ from cxexcel.validate.report import counts_text, plural
 
 
 @click.command(name="consolidate")
-@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="ПАПКА")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Файл свода (.xlsx), например «Свод.xlsx».")
 @as_of_option
@@ -28,7 +28,7 @@ from cxexcel.validate.report import counts_text, plural
 @programme_option
 def consolidate_command(inbox: Path, output: Path, as_of: dt.date | None, level: str, json_output: Path | None,
                         jobs: int | None, no_cache: bool, programme_file: Path | None) -> None:
-    """Свести все книги из папки INBOX (со вложенными папками) в один свод."""
+    """Свести все книги из ПАПКИ (со вложенными папками) в один свод."""
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("файл свода должен иметь расширение .xlsx", param_hint="--output")
     programme = load_programme_or_exit(programme_file)
