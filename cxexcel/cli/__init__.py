@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from cxexcel import __version__
+from cxexcel.cli import russian
 
 # command name -> "module:function"; modules are imported only when their command runs,
 # so `cxexcel --help` stays fast and a missing optional extra breaks only its own command
@@ -19,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "addin": "cxexcel.cli.addin:addin",
     "validate": "cxexcel.cli.validate:validate_command",
     "consolidate": "cxexcel.cli.consolidate:consolidate_command",
+    "demo": "cxexcel.cli.demo:demo",
+    "serve": "cxexcel.cli.serve:serve",
 }
 
 
@@ -33,18 +36,32 @@ class LazyGroup(click.Group):
         module_name, attr = target.split(":")
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
+        _russian_metavars(command)
         return command
 
 
+def _russian_metavars(command: click.Command) -> None:
+    command.options_metavar = "[ПАРАМЕТРЫ]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "КОМАНДА [АРГУМЕНТЫ]..."
+        for sub in command.commands.values():
+            _russian_metavars(sub)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cxexcel", message="%(prog)s %(version)s")
+@click.version_option(__version__, prog_name="cxexcel", message="%(prog)s %(version)s",
+                      help="Показать версию и выйти.")
 def cli() -> None:
     """cxexcel — стандартные книги, проверка и свод пилотной апробации
     системы управления клиентским опытом (путь клиента)."""
 
 
+_russian_metavars(cli)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: no traceback ever reaches a user; it goes to a log file instead."""
+    russian.install()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:

@@ -227,7 +227,8 @@ class SummaryBuilder:
         due = [d for d in meeting_item.deadlines if d < self.as_of] if meeting_item else []
         met = sum(sum(day <= deadline for day in dates) >= n for n, deadline in enumerate(due, start=1))
         cadence = meeting_item.cadence_days if meeting_item else None
-        team = [r for r in wb.records(TEAM_SHEET) if r.ok]
+        # every listed person counts: the team rules flag a second leader's row, and it must still show
+        team = wb.records(TEAM_SHEET)
         units = {normalize_name(str(r.get("unit"))) for r in team if r.get("unit")}
         return {
             "roadmap_done_pct": _rounded(100.0 * done / active, 1) if active else None,
