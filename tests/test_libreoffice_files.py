@@ -76,3 +76,65 @@ def test_marked_copy_and_summary_open_in_libreoffice(lo: LibreOffice, tmp_path: 
         assert [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     svod = lo.recalc_read(summary, "Свод", "A3:A3")
     assert svod == [[REGION]]
+
+
+def _title_edits(template: Path, values: dict[str, object]) -> list[tuple[str, str, object]]:
+    """«Титул» edits by label, wherever the template puts each field."""
+    import python_calamine as pc
+
+    labels = pc.CalamineWorkbook.from_path(str(template)).get_sheet_by_name(catalog.TITLE_SHEET).to_python()
+    rows = {str(row[0]).rstrip("*"): n + 1 for n, row in enumerate(labels) if row and row[0]}
+    return [(catalog.TITLE_SHEET, f"B{rows[label]}", value) for label, value in values.items()]
+
+
+def test_inbox_filled_in_libreoffice_consolidates_to_independent_figures(lo: LibreOffice, tmp_path: Path) -> None:
+    import json
+
+    from cxexcel.programme import default_programme
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    report_date = dt.date(2021, 10, 15)
+    items = default_programme().items
+    roadmap_template = TEMPLATES / "Дорожная карта.xlsx"
+    edits = _title_edits(roadmap_template, {"Субъект РФ": REGION, "Ответственный (ФИО)": "Иванова М.П.",
+                                            "Отчетная дата": report_date})
+    for n in range(2, len(items) + 2):
+        done = n % 2 == 0
+        edits += [("Дорожная карта", f"F{n}", "Петров С.С."),
+                  ("Дорожная карта", f"G{n}", catalog.STATUS_DONE if done else catalog.STATUS_IN_PROGRESS)]
+        if done:
+            edits.append(("Дорожная карта", f"H{n}", dt.date(2021, 8, 1)))
+    lo.fill(roadmap_template, inbox / "ДК.xlsx", edits)
+
+    measurements_template = TEMPLATES / "Замеры.xlsx"
+    titled = lo.fill(measurements_template, tmp_path / "m-title.xlsx", _title_edits(measurements_template, {
+        "Субъект РФ": REGION, "Наименование ЦЗН": CZN, "Ответственный (ФИО)": "Иванова М.П.",
+        "Отчетная дата": report_date}))
+    answers = [[dt.date(2021, 9, 1) + dt.timedelta(days=i % 30), f"ТК-0{1 + i % 2}", "Телефон", "Интервью",
+                catalog.NPS if i % 3 == 0 else catalog.CSAT, (i * 7) % 11 if i % 3 == 0 else 1 + i % 5]
+               for i in range(240)]
+    lo.fill_rows(titled, inbox / "Замеры.xlsx", "Замеры", 2, answers)
+
+    consolidate(inbox, tmp_path / "Свод.xlsx", as_of=report_date, json_output=tmp_path / "Свод.json", jobs=1)
+    data = json.loads((tmp_path / "Свод.json").read_text(encoding="utf-8"))
+    (row,) = data["regions"]
+    done = sum(1 for n, _ in enumerate(items, start=2) if n % 2 == 0)
+    overdue = sum(1 for n, item in enumerate(items, start=2)
+                  if n % 2 and item.final_deadline is not None and item.final_deadline < report_date)
+    csat = [a[5] for a in answers if a[4] == catalog.CSAT]
+    nps = [a[5] for a in answers if a[4] == catalog.NPS]
+    assert row["roadmap_done_pct"] == round(100 * done / len(items), 1)
+    assert row["overdue_items"] == overdue
+    assert row["answers"] == 240
+    assert row["csat_pct"] == round(100 * sum(v >= 4 for v in csat) / len(csat), 2)
+    assert row["csat_mean"] == round(sum(csat) / len(csat), 2)
+    assert row["nps"] == round(100 * (sum(v >= 9 for v in nps) - sum(v <= 6 for v in nps)) / len(nps), 2)
+    monitoring = {m["item"]: m for m in data["monitoring"]}
+    assert monitoring[items[0].code]["status"] == catalog.STATUS_DONE
+    assert monitoring[items[1].code]["overdue"] is (items[1].final_deadline is not None
+                                                    and items[1].final_deadline < report_date)
+    tp = {(t["code"], t["metric"]): t for t in data["touchpoints"]}
+    first = [a[5] for a in answers if a[1] == "ТК-01" and a[4] == catalog.CSAT]
+    assert tp[("ТК-01", catalog.CSAT)]["n"] == len(first)
+    assert tp[("ТК-01", catalog.CSAT)]["value"] == round(100 * sum(v >= 4 for v in first) / len(first), 2)
