@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -38,12 +39,17 @@ class Code(StrEnum):
     FILE_UNKNOWN_KIND = "file-unknown-kind"
     FILE_OLD_TEMPLATE = "file-old-template"
     FILE_WRONG_KIND = "file-wrong-kind"
+    # a file whose check failed inside cxexcel itself (a bug): reported, never a crash of the whole run
+    INTERNAL_ERROR = "internal-error"
     # structure
     META_MISSING = "meta-missing"
+    META_MISMATCH = "meta-kind-mismatch"
     TEMPLATE_NEWER = "template-newer"
     SHEET_MISSING = "sheet-missing"
     SHEET_HIDDEN = "sheet-hidden"
     SHEET_TOO_LARGE = "sheet-too-large"
+    SHEET_DUPLICATE = "sheet-duplicate"
+    EXTERNAL_LINKS = "external-links"
     HEADER_MISSING = "header-missing"
     COLUMN_MISSING = "column-missing"
     COLUMN_OPTIONAL_MISSING = "column-optional-missing"
@@ -118,11 +124,15 @@ RULES: dict[Code, Rule] = {
     Code.FILE_UNKNOWN_KIND: Rule(E, "Книга не по стандарту", "Не удалось определить вид книги: это не стандартная книга cxexcel."),
     Code.FILE_OLD_TEMPLATE: Rule(E, "Устаревший шаблон", "Книга заполнена по устаревшему шаблону версии 0.9."),
     Code.FILE_WRONG_KIND: Rule(E, "Книга другого вида", "Ожидалась книга «Замеры», а это книга «Путь клиента»."),
+    Code.INTERNAL_ERROR: Rule(E, "Внутренняя ошибка проверки", "Файл не проверен из-за внутренней ошибки cxexcel (ValueError); сообщите разработчикам."),
     Code.META_MISSING: Rule(W, "Нет служебного листа _meta", "Нет служебного листа «_meta»: вид книги определен по листам."),
+    Code.META_MISMATCH: Rule(W, "Вид книги в _meta не совпадает с листами", "В «_meta» указан вид «Дорожная карта», но по листам это книга «Замеры»."),
     Code.TEMPLATE_NEWER: Rule(W, "Шаблон новее программы", "Книга сделана более новой версией шаблона (2.0)."),
     Code.SHEET_MISSING: Rule(E, "Нет обязательного листа", "Нет листа «Замеры»."),
     Code.SHEET_HIDDEN: Rule(W, "Лист скрыт", "Лист «Замеры» скрыт; его данные прочитаны."),
-    Code.SHEET_TOO_LARGE: Rule(E, "Слишком много строк или столбцов", "На листе 1 048 576 строк, предел 200 000."),
+    Code.SHEET_TOO_LARGE: Rule(E, "Слишком много строк или столбцов", "На листе «Замеры» 1 048 576 строк при пределе 200 000. Лист не прочитан."),
+    Code.SHEET_DUPLICATE: Rule(E, "Листы с одинаковыми названиями", "Листы «Замеры» и «замеры » называются одинаково: прочитан лист «Замеры»."),
+    Code.EXTERNAL_LINKS: Rule(W, "Связи с другими файлами", "Книга связана с другими файлами («Свод_2020.xlsx»): значения формул прочитаны как сохранены."),
     Code.HEADER_MISSING: Rule(E, "Нет строки заголовков", "На листе «Замеры» не найдена строка заголовков."),
     Code.COLUMN_MISSING: Rule(E, "Нет обязательного столбца", "Нет обязательного столбца «Метрика*»."),
     Code.COLUMN_OPTIONAL_MISSING: Rule(W, "Нет необязательного столбца", "Нет столбца «Комментарий»."),
@@ -203,6 +213,11 @@ class Issue:
             "value": json_value(self.value),
             "message": self.message,
         }
+
+
+def count_severity(issues: Iterable[Issue], severity: Severity) -> int:
+    """How many of the issues have this severity (the counts every report shows)."""
+    return sum(i.severity is severity for i in issues)
 
 
 def json_value(value: Any) -> Any:

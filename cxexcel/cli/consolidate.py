@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
-from cxexcel.cli.options import as_of_option, load_programme_or_exit, programme_option
+from cxexcel.cli.options import as_of_option, limits_options, load_programme_or_exit, programme_option
 from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, consolidate
+from cxexcel.fileio import printable
+from cxexcel.read import Limits
 from cxexcel.validate.report import counts_text, plural
 
 
@@ -26,15 +28,20 @@ from cxexcel.validate.report import counts_text, plural
               help="Число параллельных процессов (по умолчанию — все ядра).")
 @click.option("--no-cache", is_flag=True, help="Не использовать кэш разобранных файлов.")
 @programme_option
+@limits_options(files=True)
 def consolidate_command(inbox: Path, output: Path, as_of: dt.date | None, level: str, json_output: Path | None,
-                        jobs: int | None, no_cache: bool, programme_file: Path | None) -> None:
-    """Свести все книги из ПАПКИ (со вложенными папками) в один свод."""
+                        jobs: int | None, no_cache: bool, programme_file: Path | None, limits: Limits) -> None:
+    """Свести все книги из ПАПКИ (со вложенными папками) в один свод.
+
+    Файл сверх пределов (--max-…) не обрабатывается: он есть на листе «Файлы» со статусом
+    «отклонен» и причиной.
+    """
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("файл свода должен иметь расширение .xlsx", param_hint="--output")
     programme = load_programme_or_exit(programme_file)
     result = run_with_progress(inbox, output, as_of=as_of, level=level, json_output=json_output, jobs=jobs,
-                               programme=programme, use_cache=not no_cache)
-    click.echo(summary_screen(result))
+                               programme=programme, use_cache=not no_cache, limits=limits)
+    click.echo(printable(summary_screen(result)))
 
 
 def run_with_progress(inbox: Path, output: Path, **kwargs: object) -> ConsolidationResult:

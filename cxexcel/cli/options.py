@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import click
 
 from cxexcel.programme import Programme, ProgrammeError, default_programme, load_programme
+from cxexcel.read import DEFAULT_LIMITS, Limits
 from cxexcel.validate.cells import parse_text_date
 
 
@@ -62,3 +64,53 @@ def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+_MB = 1024**2
+# option name -> (Limits field, type, default in the option's unit, help); sizes are typed in MB
+_LIMIT_OPTIONS: dict[str, tuple[str, click.ParamType, float, str]] = {
+    "--max-file-mb": ("max_file_bytes", click.FloatRange(min=0, min_open=True), DEFAULT_LIMITS.max_file_bytes / _MB,
+                      "Предел размера одного файла на диске, МБ."),
+    "--max-unpacked-mb": ("max_uncompressed_bytes", click.FloatRange(min=0, min_open=True),
+                          DEFAULT_LIMITS.max_uncompressed_bytes / _MB,
+                          "Предел объема файла в распакованном виде, МБ (защита от «zip-бомб»)."),
+    "--max-ratio": ("max_compression_ratio", click.FloatRange(min=1), DEFAULT_LIMITS.max_compression_ratio,
+                    "Предел степени сжатия части файла больше 10 МБ (во сколько раз она распаковывается)."),
+    "--max-rows": ("max_rows", click.IntRange(min=1), DEFAULT_LIMITS.max_rows, "Предел числа строк на листе."),
+    "--max-columns": ("max_columns", click.IntRange(min=1), DEFAULT_LIMITS.max_columns,
+                      "Предел числа столбцов на листе."),
+    "--max-cells": ("max_cells", click.IntRange(min=1), DEFAULT_LIMITS.max_cells,
+                    "Предел числа ячеек листа (строки × столбцы, считая от A1)."),
+    "--max-cell-chars": ("max_cell_chars", click.IntRange(min=1), DEFAULT_LIMITS.max_cell_chars,
+                         "Предел длины текста в одной ячейке, символов."),
+}
+_FILES_OPTION = ("max_files", click.IntRange(min=1), DEFAULT_LIMITS.max_files,
+                 "Предел числа файлов в папке; остальные файлы отмечаются на листе «Файлы» как пропущенные.")
+
+
+def limits_options(*, files: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --max-… options of cxexcel.read.Limits; the command receives them as one `limits` argument.
+
+    A file over a limit is not processed and gets one message saying which limit and by how much.
+    """
+    options = dict(_LIMIT_OPTIONS)
+    if files:
+        options["--max-files"] = _FILES_OPTION
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values: dict[str, Any] = {}
+            for name, (field, _, _, _) in options.items():
+                value = kwargs.pop(name.lstrip("-").replace("-", "_"))
+                values[field] = int(value * _MB) if field.endswith("_bytes") else value
+            return fn(*args, limits=Limits(**values), **kwargs)
+
+        command: Callable[..., Any] = wrapper
+        for name, (_, kind, default, text) in reversed(options.items()):
+            shown = f"{default:g}" if isinstance(default, float) else str(default)
+            command = click.option(name, type=kind, default=default, metavar="N",
+                                   help=f"{text} По умолчанию {shown}.")(command)
+        return command
+
+    return decorate

@@ -20,7 +20,7 @@ from cxexcel.consolidate.collect import (
 from cxexcel.consolidate.figures import Summary, build_summary
 from cxexcel.consolidate.inbox import FileStatus, scan_inbox
 from cxexcel.consolidate.workbook import write_summary_xlsx
-from cxexcel.fileio import atomic_output
+from cxexcel.fileio import atomic_output, remove_stale_temporaries
 from cxexcel.programme import Programme, default_programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
 
@@ -57,12 +57,17 @@ def consolidate(
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ConsolidationResult:
-    """Check every file below `inbox`, decide which count, and write the summary (and JSON)."""
+    """Check every file below `inbox`, decide which count, and write the summary (and JSON).
+
+    With jobs > 1 files are checked in worker processes: a script calling this must guard its
+    entry point with `if __name__ == "__main__":` (the CLI does).
+    """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
     inbox, output = Path(inbox), Path(output)
     programme = programme or default_programme()
-    entries = [e for e in scan_inbox(inbox) if e.path.resolve() != output.resolve()]
+    entries = [e for e in scan_inbox(inbox, limits.max_files, limits.max_file_bytes)
+               if e.path.resolve() != output.resolve()]
     if on_total:
         on_total(len(entries))
     cache = ResultCache(output.parent / CACHE_DIR_NAME if use_cache else None)
@@ -72,11 +77,17 @@ def consolidate(
     cross_check_touchpoints(outcomes)
     effective_as_of = as_of or latest_report_date(outcomes) or dt.date.today()
     summary = build_summary(outcomes, programme, effective_as_of, level)
-    write_summary_xlsx(summary, output)
     json_path = Path(json_output) if json_output else None
+    # a run killed while writing leaves a dot-file beside the output; the next run removes it
+    for target in (output, json_path):
+        if target is not None:
+            remove_stale_temporaries(target)
+    write_summary_xlsx(summary, output)
     if json_path is not None:
         with atomic_output(json_path) as tmp:
-            tmp.write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+            # errors="replace": a file name that was not UTF-8 must not stop the summary
+            tmp.write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8",
+                           errors="replace")
     return ConsolidationResult(summary, outcomes, output, json_path)
 
 

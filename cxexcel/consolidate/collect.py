@@ -22,7 +22,7 @@ from cxexcel.programme import Programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
 from cxexcel.validate import CheckedWorkbook, centre_key, check_file
 from cxexcel.validate.checked import mark_error_rows
-from cxexcel.validate.engine import sort_issues
+from cxexcel.validate.engine import internal_error_issue, sort_issues
 from cxexcel.validate.rules.journey import journey_touchpoints
 
 
@@ -50,9 +50,17 @@ class CheckSettings:
 
 
 def check_entry(entry: InboxEntry, settings: CheckSettings) -> FileOutcome:
-    """Check one file on its own; runs in a worker process."""
+    """Check one file on its own; runs in a worker process. Never raises: one file must not stop a summary."""
     if entry.skip_reason:
         return FileOutcome(entry, status=FileStatus.SKIPPED, reason=entry.skip_reason)
+    try:
+        return _check_entry(entry, settings)
+    except Exception as error:
+        issue = internal_error_issue(entry.path, error)
+        return FileOutcome(entry, issues=[issue], status=FileStatus.REJECTED, reason=issue.message)
+
+
+def _check_entry(entry: InboxEntry, settings: CheckSettings) -> FileOutcome:
     result = check_file(entry.path, programme=settings.programme, as_of=settings.as_of, limits=settings.limits)
     if result.workbook is None:
         assert result.unreadable is not None
@@ -125,6 +133,9 @@ def check_entries(
         if entry.skip_reason:
             outcomes[i] = check_entry(entry, settings)
             continue
+        if not entry.sha256:
+            todo.append(i)  # not hashed (over the size limit): nothing to key a cached result by
+            continue
         keys[i] = _cache_key(entry, settings)
         cached = cache.load(keys[i])
         if cached is not None:
@@ -146,14 +157,16 @@ def check_entries(
             results = pool.map(_check_one, [(entries[i], settings) for i in todo], chunksize=1)
             for i, outcome in zip(todo, results, strict=True):
                 outcomes[i] = outcome
-                cache.store(keys[i], outcome)
+                if i in keys:
+                    cache.store(keys[i], outcome)
                 if progress:
                     progress(1)
     else:
         for i in todo:
             outcome = check_entry(entries[i], settings)
             outcomes[i] = outcome
-            cache.store(keys[i], outcome)
+            if i in keys:
+                cache.store(keys[i], outcome)
             if progress:
                 progress(1)
     return [o for o in outcomes if o is not None]

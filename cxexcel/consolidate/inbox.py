@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from cxexcel.fileio import display_path
 
 # spreadsheet files are read (or rejected with the reader's own message); anything else is skipped
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -50,8 +54,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def scan_inbox(inbox: Path, max_files: int = 50_000) -> Iterator[InboxEntry]:
-    """Every entry below `inbox`, sorted by path so runs are deterministic; lock files are ignored."""
+def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None = None) -> Iterator[InboxEntry]:
+    """Every entry below `inbox`, sorted by path so runs are deterministic; lock files are ignored.
+
+    A file over `max_hash_bytes` is not hashed (its sha256 is ""): it will be refused for its size,
+    and reading gigabytes to hash it would be the work the limit is there to avoid.
+    """
     found: list[Path] = []
     for root, dirs, files in os.walk(inbox, followlinks=False):
         dirs.sort()
@@ -64,25 +72,44 @@ def scan_inbox(inbox: Path, max_files: int = 50_000) -> Iterator[InboxEntry]:
         dirs[:] = [d for d in dirs if not (root_path / d).is_symlink()]
     found.sort(key=lambda p: str(p.relative_to(inbox)))
     for count, path in enumerate(found, start=1):
-        relative = str(path.relative_to(inbox))
+        relative = display_path(path.relative_to(inbox))
         if count > max_files:
             yield InboxEntry(path, relative, 0, "", 0.0,
-                             f"в папке больше {max_files} файлов; остальные не обработаны")
+                             f"в папке больше {max_files} файлов (предел --max-files); этот файл не обработан")
             continue
-        yield _entry(path, relative)
+        yield _entry(path, relative, max_hash_bytes)
 
 
-def _entry(path: Path, relative: str) -> InboxEntry:
-    if path.is_symlink():
-        return InboxEntry(path, relative, 0, "", 0.0, "символическая ссылка: не обрабатывается")
-    if path.is_dir():
-        return InboxEntry(path, relative, 0, "", 0.0, "папка с именем книги: не обрабатывается")
+def _unreadable(exc: OSError) -> str:
+    return f"файл не читается: {_OS_ERRORS_RU.get(exc.errno or 0, exc.strerror)}"
+
+
+_OS_ERRORS_RU = {
+    errno.EACCES: "нет прав на чтение",
+    errno.EPERM: "нет прав на чтение",
+    errno.ENOENT: "файл исчез во время свода",
+    errno.EIO: "ошибка чтения диска",
+}
+
+
+def _entry(path: Path, relative: str, max_hash_bytes: int | None = None) -> InboxEntry:
     try:
-        stat = path.stat()
-        digest = sha256_of(path)
+        info = path.lstat()
     except OSError as exc:
-        return InboxEntry(path, relative, 0, "", 0.0, f"файл не читается: {exc.strerror}")
+        return InboxEntry(path, relative, 0, "", 0.0, _unreadable(exc))
+    if stat.S_ISLNK(info.st_mode):
+        return InboxEntry(path, relative, 0, "", 0.0, "символическая ссылка: не обрабатывается")
+    if stat.S_ISDIR(info.st_mode):
+        return InboxEntry(path, relative, 0, "", 0.0, "папка с именем книги: не обрабатывается")
+    if not stat.S_ISREG(info.st_mode):
+        # a named pipe would block the hash (and the whole run) forever
+        return InboxEntry(path, relative, 0, "", 0.0, "не обычный файл (канал или устройство): не обрабатывается")
+    try:
+        too_large = max_hash_bytes is not None and info.st_size > max_hash_bytes
+        digest = "" if too_large else sha256_of(path)
+    except OSError as exc:
+        return InboxEntry(path, relative, 0, "", 0.0, _unreadable(exc))
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         what = f"не книга Excel ({path.suffix or 'файл без расширения'})"
-        return InboxEntry(path, relative, stat.st_size, digest, stat.st_mtime, what)
-    return InboxEntry(path, relative, stat.st_size, digest, stat.st_mtime)
+        return InboxEntry(path, relative, info.st_size, digest, info.st_mtime, what)
+    return InboxEntry(path, relative, info.st_size, digest, info.st_mtime)

@@ -15,13 +15,14 @@ from xlsxwriter.worksheet import Worksheet
 
 from cxexcel import __version__
 from cxexcel.consolidate.figures import WHOLE_REGION, Summary
-from cxexcel.fileio import atomic_output
+from cxexcel.fileio import atomic_output, xml_text
 from cxexcel.forms import KINDS, Level, TableSheet, catalog
 from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
 from cxexcel.validate.rules.journey import DECISIONS_SHEET
 from cxexcel.validate.rules.roadmap import MEETINGS_SHEET
 
 SMALL_SAMPLE_TEXT = "мало данных"
+PAPER_A4, PAPER_A3 = 9, 8
 FIXED_CREATED = dt.datetime(2021, 7, 26)
 
 
@@ -194,8 +195,9 @@ class SummaryWriter:
         elif isinstance(value, int | float) and math.isfinite(value):
             ws.write_number(r, c, value, self.formats["int" if col.kind == "int" else "num"])
         else:
-            # user text stays text: "=HYPERLINK(…)" typed in a region's cell must not become a formula
-            ws.write_string(r, c, str(value), self.formats["text"])
+            # user text stays text: "=HYPERLINK(…)" typed in a region's cell must not become a formula;
+            # characters XML cannot hold (a non-UTF-8 file name) must not stop the summary
+            ws.write_string(r, c, xml_text(str(value)), self.formats["text"])
 
     def _table(self, name: str, cols: Sequence[Col], rows: Sequence[dict[str, Any]],
                title: str | None = None, first_row: int = 0, ws: Worksheet | None = None) -> Worksheet:
@@ -215,6 +217,8 @@ class SummaryWriter:
             ws.autofilter(r0, 0, r0 + max(len(rows), 1), len(cols) - 1)
             ws.set_row(r0, 45)
             ws.set_landscape()
+            # «Свод» has over 40 columns: A3 keeps them legible on one page width
+            ws.set_paper(PAPER_A3 if len(cols) > 20 else PAPER_A4)
             ws.fit_to_pages(1, 0)
             ws.repeat_rows(r0)
         if not rows:
@@ -266,6 +270,9 @@ class SummaryWriter:
 
     def _dashboard(self, region_count: int) -> None:
         ws = self.book.add_worksheet("Панель")
+        ws.set_landscape()
+        ws.set_paper(PAPER_A4)
+        ws.fit_to_pages(1, 1)
         s = self.summary
         files = s.files
         accepted = sum(f["status"] == "accepted" for f in files)
@@ -306,7 +313,7 @@ class SummaryWriter:
             chart.set_title({"name": title})
             chart.set_legend({"none": True})
             chart.set_size({"width": 620, "height": 320})
-            ws.insert_chart(9 + (n // 2) * 17, (n % 2) * 4, chart)
+            ws.insert_chart(9 + (n // 2) * 17, 0, chart, {"x_offset": (n % 2) * 640, "y_offset": 4})
 
 
 def write_summary_xlsx(summary: Summary, path: Path) -> None:

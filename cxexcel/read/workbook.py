@@ -104,8 +104,13 @@ class _Grid:
             self._put(ref, FormulaProblem(text))
         for ref in data.formulas.uncached:
             self._put(ref, FormulaProblem(None))
+        height, width = self.height, self.width
         for (r0, c0), (r1, c1) in data.merged:
-            # a merged cell's value lives in its top-left cell; every covered cell means it
+            # a merged cell's value lives in its top-left cell; every covered cell means it. Clipped to
+            # the cells that hold data: a crafted range A1:XFD1048576 must not become 17 billion cells.
+            r1, c1 = min(r1, height - 1), min(c1, width - 1)
+            if not (0 <= r0 <= r1 and 0 <= c0 <= c1):
+                continue
             top_left = self.get(r0, c0)
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
@@ -114,7 +119,10 @@ class _Grid:
                         self.covered.add((r, c))
 
     def _put(self, ref: str, value: Any) -> None:
-        r, c = parse_cell_ref(ref)
+        try:
+            r, c = parse_cell_ref(ref)
+        except ValueError:
+            return
         self._set(r, c, value)
 
     def _set(self, r: int, c: int, value: Any) -> None:
@@ -152,23 +160,41 @@ class WorkbookReader:
     def read(self) -> ReadWorkbook:
         source = self.source
         by_norm: dict[str, str] = {}
+        same: dict[str, list[str]] = {}
         for name in source.sheet_names:
             by_norm.setdefault(normalize_title(name), name)
+            same.setdefault(normalize_title(name), []).append(name)
 
-        def grid(name: str) -> _Grid:
-            return _Grid(source.sheet(name))
-
-        meta = self._read_meta(by_norm, grid)
+        meta = self._read_meta(by_norm)
         kind = self._identify(meta, by_norm)
         self._check_version(meta, kind)
+        for wanted in (catalog.META_SHEET, catalog.TITLE_SHEET, *(d.name for d in kind.sheets)):
+            names = same.get(normalize_title(wanted), [])
+            if len(names) > 1:
+                others = ", ".join(f"«{n}»" for n in names[1:])
+                self._issue(
+                    Code.SHEET_DUPLICATE,
+                    f"Листы «{names[0]}» и {others} называются одинаково без учета регистра и пробелов: "
+                    f"прочитан лист «{names[0]}», остальные не используются. Переименуйте или удалите лишние.",
+                    sheet=names[0],
+                )
+        links = list(getattr(source, "external_links", ()) or ())
+        if links:
+            shown = ", ".join(f"«{link}»" for link in links[:3]) + (" и др." if len(links) > 3 else "")
+            self._issue(
+                Code.EXTERNAL_LINKS,
+                f"Книга связана с другими файлами ({shown}): значения формул прочитаны такими, какими они были "
+                "при последнем сохранении. Замените формулы значениями или разорвите связи "
+                "(Данные → Изменить связи).",
+            )
 
         title: RawForm | None = None
         title_name = by_norm.get(normalize_title(catalog.TITLE_SHEET))
         title_decl = FormSheet(catalog.TITLE_SHEET, title_fields(kind))
         if title_name is None:
             self._issue(Code.SHEET_MISSING, f"Нет листа «{catalog.TITLE_SHEET}».", sheet=catalog.TITLE_SHEET)
-        else:
-            title = self._read_form(title_decl, title_name, grid(title_name))
+        elif (title_grid := self._load(title_name)) is not None:
+            title = self._read_form(title_decl, title_name, title_grid)
 
         tables: dict[str, RawTable] = {}
         forms: dict[str, RawForm] = {}
@@ -180,12 +206,13 @@ class WorkbookReader:
             name = found
             if not source.visible(name):
                 self._issue(Code.SHEET_HIDDEN, f"Лист «{name}» скрыт; его данные прочитаны.", sheet=name)
-            if not self._within_limits(name):
+            g = self._load(name)
+            if g is None:
                 continue
             if isinstance(decl, TableSheet):
-                tables[decl.name] = self._read_table(decl, name, grid(name))
+                tables[decl.name] = self._read_table(decl, name, g)
             else:
-                forms[decl.name] = self._read_form(decl, name, grid(name))
+                forms[decl.name] = self._read_form(decl, name, g)
         return ReadWorkbook(
             path=Path(self.file),
             kind=kind,
@@ -201,23 +228,22 @@ class WorkbookReader:
     def _issue(self, code: Code, message: str, **where: Any) -> None:
         self.issues.append(make_issue(code, self.file, message, **where))
 
-    def _within_limits(self, name: str) -> bool:
-        height, width = self.source.dimensions(name)
-        if height > self.limits.max_rows or width > self.limits.max_columns:
-            self._issue(
-                Code.SHEET_TOO_LARGE,
-                f"На листе «{name}» {height} строк и {width} столбцов; предел — "
-                f"{self.limits.max_rows} строк и {self.limits.max_columns} столбцов. Лист не прочитан.",
-                sheet=name,
-            )
-            return False
-        return True
+    def _load(self, name: str) -> _Grid | None:
+        """A sheet's grid, or None (and an issue) when it is over the limits: its size is known
+        before it is parsed, so an oversized sheet costs nothing."""
+        breach = self.source.breach(name, self.limits)
+        if breach is not None:
+            self._issue(Code.SHEET_TOO_LARGE, breach, sheet=name)
+            return None
+        return _Grid(self.source.sheet(name))
 
-    def _read_meta(self, by_norm: dict[str, str], grid: Any) -> dict[str, str]:
+    def _read_meta(self, by_norm: dict[str, str]) -> dict[str, str]:
         name = by_norm.get(normalize_title(catalog.META_SHEET))
         if name is None:
             return {}
-        g: _Grid = grid(name)
+        g = self._load(name)
+        if g is None:
+            return {}
         meta: dict[str, str] = {}
         for r in range(g.height):
             key, value = g.get(r, 0), g.get(r, 1)
@@ -229,6 +255,21 @@ class WorkbookReader:
         kind_key = meta.get("kind")
         if kind_key in KINDS:
             kind = KINDS[kind_key]
+            if not any(normalize_title(s.name) in by_norm for s in kind.sheets):
+                # «_meta» names a kind none of whose sheets is here: the sheets are the truth
+                try:
+                    guessed = self._guess_kind(by_norm)
+                except UnreadableWorkbook:
+                    guessed = kind
+                if guessed is not kind:
+                    self._issue(
+                        Code.META_MISMATCH,
+                        f"В листе «{catalog.META_SHEET}» указан вид книги «{kind.title}», но в книге нет ни "
+                        f"одного его листа; по листам это книга «{guessed.title}», она и прочитана. "
+                        "Используйте стандартный шаблон.",
+                        sheet=catalog.META_SHEET,
+                    )
+                    kind = guessed
         else:
             kind = self._guess_kind(by_norm)
             if kind_key:
@@ -299,7 +340,8 @@ class WorkbookReader:
         best_row, best_hits = None, 0
         for r in range(min(g.height, HEADER_SEARCH_ROWS)):
             hits = sum(
-                isinstance(v := g.get(r, c), str) and normalize_title(v) in wanted for c in range(g.width)
+                isinstance(v := g.get(r, c), str) and (r, c) not in g.covered and normalize_title(v) in wanted
+                for c in range(g.width)
             )
             if hits > best_hits:
                 best_row, best_hits = r, hits
@@ -314,6 +356,9 @@ class WorkbookReader:
         table.header_row = best_row
         extra: dict[int, str] = {}
         for c in range(g.width):
+            if (best_row, c) in g.covered:
+                # a header merged across columns names only its first column
+                continue
             value = g.get(best_row, c)
             col = wanted.get(normalize_title(value)) if isinstance(value, str) else None
             if col is None:
@@ -339,10 +384,11 @@ class WorkbookReader:
                     sheet=name, cell=cell_ref(best_row, 0), column=col.title,
                 )
         used_extra: set[int] = set()
+        # computed once: per row it would be width × columns look-ups, minutes on a wide sheet
+        other_columns = [c for c in range(g.width) if c not in set(table.columns.values())]
         for r in range(best_row + 1, g.height):
             values = {key: g.get(r, c) for key, c in table.columns.items()}
-            extras = {c: v for c in range(g.width) if c not in table.columns.values()
-                      and (v := g.get(r, c)) is not None}
+            extras = {c: v for c in other_columns if (v := g.get(r, c)) is not None}
             own = [c for c in table.columns.values() if (r, c) not in g.covered and g.get(r, c) is not None]
             if not own and not extras:
                 # blank, or blank but for a merged label (a stage) spanning it
@@ -394,11 +440,24 @@ def read_workbook(
     path: str | Path, limits: Limits = DEFAULT_LIMITS, expected_kind: str | None = None
 ) -> ReadWorkbook:
     """Read one file; raises UnreadableWorkbook (with a Russian message) if it cannot be read."""
-    source = CalamineSource(Path(path), limits)
     try:
-        return WorkbookReader(source, limits, expected_kind).read()
-    finally:
-        source.close()
+        source = CalamineSource(Path(path), limits)
+        try:
+            return WorkbookReader(source, limits, expected_kind).read()
+        finally:
+            source.close()
+    except (UnreadableWorkbook, KeyboardInterrupt, SystemExit):
+        raise
+    except MemoryError as exc:
+        raise UnreadableWorkbook(
+            UnreadableReason.TOO_LARGE, "Файлу не хватило памяти: он слишком велик для проверки. Файл не обработан."
+        ) from exc
+    except BaseException as exc:  # a hostile or broken file must never become a traceback
+        raise UnreadableWorkbook(
+            UnreadableReason.CORRUPT,
+            f"Файл поврежден: его не удалось прочитать ({type(exc).__name__}). Откройте файл в Excel, "
+            "сохраните заново и пришлите еще раз.",
+        ) from exc
 
 
 def read_values(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
+from cxexcel.fileio import safe_file_name, safe_name_part
 from cxexcel.forms import Level, WorkbookKind
 
-# characters Windows, macOS or Linux refuse in a file name; a straight double quote is
-# dropped rather than replaced, so «ГКУ "ЦЗН г. Перми"» reads «ГКУ ЦЗН г. Перми»
-_FORBIDDEN = re.compile(r'[<>:/\\|?*\x00-\x1f]')
+# a straight double quote is dropped rather than replaced, so «ГКУ "ЦЗН г. Перми"» reads «ГКУ ЦЗН г. Перми»
 _SPACES = re.compile(r"\s+")
 # leaves room for the folder path within Windows' 260-character limit
 _MAX_PART = 120
@@ -16,10 +15,8 @@ EXTENSION = ".xlsx"
 
 
 def _safe_part(text: str) -> str:
-    cleaned = _FORBIDDEN.sub("-", text.replace('"', ""))
-    cleaned = _SPACES.sub(" ", cleaned).strip()
-    # Windows drops trailing dots and spaces, which would make two names collide
-    return cleaned[:_MAX_PART].rstrip(" .")
+    # separators, "..", control and format characters, Windows' forbidden characters: see safe_name_part
+    return safe_name_part(_SPACES.sub(" ", text.replace('"', "")))[:_MAX_PART].rstrip(" .")
 
 
 def template_filename(kind: WorkbookKind, region: str | None = None, czn: str | None = None) -> str:
@@ -36,4 +33,5 @@ def template_filename(kind: WorkbookKind, region: str | None = None, czn: str | 
     parts = [kind.title]
     if owner and _safe_part(owner):
         parts.append(_safe_part(owner))
-    return " — ".join(parts) + EXTENSION
+    # the whole name within 255 bytes: 120 Cyrillic letters of a centre's name are 240 bytes alone
+    return safe_file_name(" — ".join(parts), EXTENSION)

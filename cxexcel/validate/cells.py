@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,6 +59,25 @@ def format_value(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# a value quoted in a message is shortened: a 32,767-character cell must not become a 32 KB message
+QUOTE_CHARS = 200
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it: formatted, spaces collapsed, at most QUOTE_CHARS characters."""
+    text = clean_text(format_value(value))
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+
+
+def _as_float(value: int | float) -> float | None:
+    """A finite float, or None for NaN, infinities and integers too large for a float."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 @cache
@@ -152,7 +172,8 @@ class CellChecker:
         elif isinstance(raw, bool):
             value = None
         elif isinstance(raw, int | float):
-            value = serial_to_date(float(raw), self.date1904)
+            serial = _as_float(raw)
+            value = serial_to_date(serial, self.date1904) if serial is not None else None
         elif isinstance(raw, str):
             value = parse_text_date(raw)
             if value is not None and DATE_MIN <= value <= DATE_MAX:
@@ -163,7 +184,7 @@ class CellChecker:
             value = None
         if value is None or not DATE_MIN <= value <= DATE_MAX:
             self.issue(Code.TYPE_DATE, place, format_value(raw),
-                       f"«{format_value(raw)}» — не дата; введите дату в виде ДД.ММ.ГГГГ.")
+                       f"«{shown(raw)}» — не дата; введите дату в виде ДД.ММ.ГГГГ.")
             return None
         return value
 
@@ -172,18 +193,18 @@ class CellChecker:
         if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
             value = None
         elif isinstance(raw, int | float):
-            value = float(raw)
+            value = _as_float(raw)
         elif isinstance(raw, str):
             text = clean_text(raw).replace(" ", "").replace("−", "-")
             if _NUMBER_TEXT.match(text):
                 value = float(text.replace(",", "."))
                 self.issue(Code.NUMBER_AS_TEXT, place, raw,
-                           f"число «{clean_text(raw)}» записано текстом; прочитано как "
+                           f"число «{shown(raw)}» записано текстом; прочитано как "
                            f"{format_value(value)}. Введите его как число, чтобы его учитывали формулы.")
-        if value is None or value != value:
+        if value is None or not math.isfinite(value):
             expected = "целое число" if col.type is ColumnType.INTEGER else "число"
             self.issue(Code.TYPE_NUMBER, place, format_value(raw),
-                       f"«{format_value(raw)}» — не число; ожидается {expected}.")
+                       f"«{shown(raw)}» — не число; ожидается {expected}.")
             return None
         if col.type is ColumnType.INTEGER and not value.is_integer():
             self.issue(Code.TYPE_INTEGER, place, value, f"{format_value(value)} — ожидается целое число.")
@@ -204,14 +225,14 @@ class CellChecker:
         canonical = _choice_index(allowed).get(normalize_choice(text))
         if canonical is not None:
             self.issue(Code.CHOICE_CORRECTED, place, text,
-                       f"«{text}» прочитано как «{canonical}». Выберите значение из списка.")
+                       f"«{shown(text)}» прочитано как «{canonical}». Выберите значение из списка.")
             return canonical
         index = _choice_index(allowed)
         hint = difflib.get_close_matches(normalize_choice(text), list(index), n=1, cutoff=0.75)
         listed = ", ".join(allowed) if len(allowed) <= 12 else "раскрывающийся список ячейки"
         maybe = f" Возможно, имелось в виду «{index[hint[0]]}»." if hint else ""
         self.issue(Code.CHOICE, place, text,
-                   f"значения «{clean_text(text)}» нет в списке; выберите из списка: {listed}.{maybe}")
+                   f"значения «{shown(text)}» нет в списке; выберите из списка: {listed}.{maybe}")
         return None
 
     def _text(self, col: Column, raw: Any, place: CellPlace) -> str:
@@ -226,14 +247,14 @@ class CellChecker:
     def _email(self, col: Column, raw: Any, place: CellPlace) -> str:
         text = self._text(col, raw, place)
         if not _EMAIL.match(text):
-            self.issue(Code.EMAIL, place, text, f"«{text}» не похоже на адрес электронной почты.")
+            self.issue(Code.EMAIL, place, text, f"«{shown(text)}» не похоже на адрес электронной почты.")
         return text
 
     def _phone(self, col: Column, raw: Any, place: CellPlace) -> str:
         text = self._text(col, raw, place)
         digits = sum(ch.isdigit() for ch in text)
         if not 5 <= digits <= 15:
-            self.issue(Code.PHONE, place, text, f"«{text}» не похоже на номер телефона.")
+            self.issue(Code.PHONE, place, text, f"«{shown(text)}» не похоже на номер телефона.")
         return text
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cxexcel.forms import Column, FormSheet, WorkbookKind, catalog, title_fields
-from cxexcel.issues import Code, Issue, Severity, make_issue
+from cxexcel.issues import Code, Issue, Severity, count_severity, make_issue
 from cxexcel.read import RawForm, ReadWorkbook
 from cxexcel.read.normalize import cell_ref, parse_cell_ref
 from cxexcel.validate.cells import CellChecker, CellPlace
@@ -72,11 +72,11 @@ class CheckedWorkbook:
 
     @property
     def errors(self) -> int:
-        return sum(i.severity is Severity.ERROR for i in self.issues)
+        return count_severity(self.issues, Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(i.severity is Severity.WARNING for i in self.issues)
+        return count_severity(self.issues, Severity.WARNING)
 
 
 def check_cells(read: ReadWorkbook, max_chars: int = 32_767) -> CheckedWorkbook:

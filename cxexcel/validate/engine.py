@@ -54,6 +54,15 @@ def unreadable_issue(path: Path, error: UnreadableWorkbook) -> Issue:
     return make_issue(Code(error.reason.value), str(path), error.message)
 
 
+def internal_error_issue(path: Path, error: BaseException) -> Issue:
+    """A check that failed inside cxexcel: the file is reported, the run goes on (and the bug is visible)."""
+    return make_issue(
+        Code.INTERNAL_ERROR, str(path),
+        f"Файл не проверен из-за внутренней ошибки cxexcel ({type(error).__name__}: {str(error)[:200]}). "
+        "Сообщите разработчикам, приложив файл.",
+    )
+
+
 def check_file(
     path: str | Path,
     *,
@@ -68,7 +77,10 @@ def check_file(
         read = read_workbook(path, limits, expected_kind)
     except UnreadableWorkbook as error:
         return FileResult(path, None, unreadable_issue(path, error))
-    return FileResult(path, _check_read(read, programme or default_programme(), as_of, limits))
+    try:
+        return FileResult(path, _check_read(read, programme or default_programme(), as_of, limits))
+    except Exception as error:
+        return FileResult(path, None, internal_error_issue(path, error))
 
 
 def check_values(
@@ -82,9 +94,11 @@ def check_values(
     path = Path(source.file)
     try:
         read = read_values(source, limits)
+        wb = _check_read(read, programme or default_programme(), as_of, limits)
     except UnreadableWorkbook as error:
         return FileResult(path, None, unreadable_issue(path, error))
-    wb = _check_read(read, programme or default_programme(), as_of, limits)
+    except Exception as error:
+        return FileResult(path, None, internal_error_issue(path, error))
     mark_error_rows(wb)
     sort_issues(wb)
     return FileResult(path, wb)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,11 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from cxexcel.fileio import atomic_output
+from cxexcel.fileio import atomic_output, safe_file_name, xml_text
 from cxexcel.forms import catalog
 from cxexcel.issues import SEVERITY_RU, Issue, Severity
+from cxexcel.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from cxexcel.read.container import count, open_container, scan_sheet
 
 FILLS = {
     Severity.ERROR: PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
@@ -27,23 +31,95 @@ NOTE_AUTHOR = "cxexcel"
 
 
 def set_text(cell: Cell, value: Any) -> None:
-    """Write user-derived text as text: "=HYPERLINK(…)" must never become a formula."""
+    """Write user-derived text as text: "=HYPERLINK(…)" must never become a formula, and characters
+    XML cannot hold (a control character typed into a cell) must not make the copy unwritable."""
     if value is None:
         cell.value = None
         return
-    text = value if isinstance(value, str) else str(value)
+    text = xml_text(value if isinstance(value, str) else str(value))
     cell.value = text
     cell.data_type = "s"
 
 
-def marked_copy_path(source: Path, out_dir: Path) -> Path:
-    return out_dir / f"{source.stem} — проверка{source.suffix}"
+MARK_SUFFIX = " — проверка"
 
 
-def write_marked_copy(source: Path, issues: Sequence[Issue], out_dir: Path) -> Path:
-    """Write the marked copy into `out_dir`; the source file is only read."""
-    target = marked_copy_path(source, out_dir)
-    with atomic_output(target) as tmp:
+def marked_copy_path(source: Path, out_dir: Path, taken: set[Path] | None = None) -> Path:
+    """«Замеры — проверка.xlsx»: a safe name within any disk's limits, numbered when two sources
+    share a name (folders of different regions), so that no copy replaces another."""
+    suffix = ".xlsx"  # the copy is saved without macros, whatever the source was
+    target = out_dir / safe_file_name(source.stem, MARK_SUFFIX + suffix)
+    n = 1
+    while taken is not None and target in taken:
+        n += 1
+        target = out_dir / safe_file_name(source.stem, f"{MARK_SUFFIX} ({n}){suffix}")
+    if taken is not None:
+        taken.add(target)
+    return target
+
+
+# openpyxl keeps an object of several hundred bytes per cell, and one per cell of a merged range:
+# a copy is made only of a workbook that fits comfortably in memory
+MARK_MAX_CELLS = 300_000
+
+
+class NotMarkable(Exception):
+    """A workbook openpyxl should not open; the message (Russian) says why."""
+
+
+def check_markable(source: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Raise NotMarkable when opening `source` with openpyxl could exhaust memory: every sheet's XML
+    (also sheets the reader never reads) is scanned first, as the reader scans the sheets it reads."""
+    why = "Копия с отметками не создана: "
+    try:
+        container, archive = open_container(source, limits)
+    except UnreadableWorkbook as error:
+        raise NotMarkable(why + error.message) from error
+    scan_limits = dataclasses.replace(limits, max_rows=1_048_576, max_columns=16_384, max_cells=MARK_MAX_CELLS)
+    try:
+        # every worksheet part, named by its sheet where the workbook names it
+        parts = {n: (n, i) for n, i in container.members.items()
+                 if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+        for name in container.sheet_targets:
+            try:
+                info = container.sheet_member(name)
+            except UnreadableWorkbook as error:
+                raise NotMarkable(why + error.message) from error
+            parts[info.filename.replace("\\", "/")] = (name, info)
+        values = merged = 0
+        for label, info in parts.values():
+            try:
+                scan = scan_sheet(archive, info, label, scan_limits)
+            except UnreadableWorkbook as error:
+                raise NotMarkable(why + error.message) from error
+            values += scan.values
+            merged += scan.merged
+            if not scan.complete and scan.values <= MARK_MAX_CELLS:
+                raise NotMarkable(why + f"на листе «{label}» адреса ячеек за пределами листа Excel.")
+            if values > MARK_MAX_CELLS:
+                break
+        if values > MARK_MAX_CELLS:
+            raise NotMarkable(why + f"в книге больше {count(MARK_MAX_CELLS)} заполненных ячеек — предел для копии. "
+                              "Все ошибки перечислены в отчете.")
+        if merged > MARK_MAX_CELLS:
+            raise NotMarkable(why + f"объединенные ячейки книги покрывают {count(merged)} ячеек, для копии "
+                              f"предел {count(MARK_MAX_CELLS)}. Все ошибки перечислены в отчете.")
+    finally:
+        archive.close()
+
+
+def write_marked_copy(source: Path, issues: Sequence[Issue], out_dir: Path,
+                      taken: set[Path] | None = None, limits: Limits = DEFAULT_LIMITS) -> Path:
+    """Write the marked copy into `out_dir`; the source file is only read.
+
+    NotMarkable when the workbook is too big for openpyxl; other exceptions when openpyxl cannot
+    open what the fast reader read (the caller reports them, the issues stand in the report).
+    """
+    check_markable(source, limits)
+    target = marked_copy_path(source, out_dir, taken)
+    with atomic_output(target) as tmp, warnings.catch_warnings():
+        # openpyxl warns on stderr about what it drops from a user's file (notes on merged cells, …)
+        warnings.simplefilter("ignore")
         shutil.copyfile(source, tmp)
         book = openpyxl.load_workbook(tmp)
         mark_book(book, issues)
@@ -63,7 +139,7 @@ def mark_book(book: openpyxl.Workbook, issues: Sequence[Issue]) -> None:
         cell.fill = FILLS[worst]
         text = "\n".join(f"{SEVERITY_RU[i.severity].capitalize()}: {_short(i)}" for i in found)
         previous = cell.comment.text + "\n\n" if cell.comment is not None else ""
-        cell.comment = Comment(previous + text, NOTE_AUTHOR, width=320, height=140)
+        cell.comment = Comment(xml_text(previous + text), NOTE_AUTHOR, width=320, height=140)
     write_check_sheet(book, issues)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cxexcel.issues import SEVERITY_RU, Issue, Severity
+from cxexcel.issues import SEVERITY_RU, Issue, Severity, count_severity
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -26,11 +26,11 @@ class FileReport:
 
     @property
     def errors(self) -> int:
-        return sum(i.severity is Severity.ERROR for i in self.issues)
+        return count_severity(self.issues, Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(i.severity is Severity.WARNING for i in self.issues)
+        return count_severity(self.issues, Severity.WARNING)
 
     @property
     def valid(self) -> bool:
