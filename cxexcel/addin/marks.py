@@ -150,9 +150,9 @@ def template_colours(book: xw.Book, cells: Iterable[CellKey],
     for declared, table in read.tables.items():
         keys = prefilled.get(declared, set())
         grey_columns = {index for key, index in table.columns.items() if key in keys}
-        code_column = table.columns.get("code")
+        code_at = table.keys.index("code") if "code" in table.columns else None
         programme_rows = {row.row for row in table.rows
-                          if code_column is not None and programme.item(_text(row.values.get("code"))) is not None}
+                          if code_at is not None and programme.item(_text(row.values[code_at])) is not None}
         for sheet, ref in cells:
             if sheet != table.sheet_name:
                 continue

@@ -70,8 +70,7 @@ class AnswerDigest:
 def digest_answers(wb: CheckedWorkbook) -> AnswerDigest:
     """Fold the ok rows of «Замеры» into arrays; the per-row records can then be dropped."""
     records = wb.tables.get(MEASUREMENTS_SHEET, [])
-    code_cell = next((r.cells.get("touchpoint_code") for r in records if r.cells.get("touchpoint_code")), None)
-    column = code_cell.rstrip("0123456789") if code_cell else None
+    column = records[0].letters.get("touchpoint_code") if records else None
     digest = AnswerDigest(wb.sheet_name(MEASUREMENTS_SHEET), column)
     for record in records:
         if not record.ok:

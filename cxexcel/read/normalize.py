@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -23,18 +24,24 @@ def clean_text(value: str) -> str:
     return _SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
 
 
+# thousands of cells repeat a few dozen values: remember the answers
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_title(value: str) -> str:
     """A header or label as compared: case, spaces, ё/е and a trailing "*" ignored."""
     text = clean_text(unicodedata.normalize("NFC", value)).casefold().replace("ё", "е")
     return text.rstrip("*").rstrip()
 
 
+# thousands of cells repeat a few dozen values: remember the answers
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_choice(value: str) -> str:
     """A closed-list value as compared: also Latin look-alike letters and dash kinds ignored."""
     text = clean_text(unicodedata.normalize("NFC", value)).casefold()
     return _SPACES.sub(" ", text.translate(_LOOKALIKES).translate(_DASHES).replace(" - ", "-")).strip()
 
 
+# thousands of cells repeat a few dozen values: remember the answers
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_name(value: str) -> str:
     """An organisation's name as compared: quotes dropped too («ЦЗН» and ЦЗН are one)."""
     return _SPACES.sub(" ", normalize_choice(_QUOTES.sub(" ", value))).strip()

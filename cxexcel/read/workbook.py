@@ -32,10 +32,11 @@ class FormulaProblem:
 
 @dataclass(frozen=True)
 class RawRow:
-    """One data row of a table: 0-based sheet row, raw values by column key, unknown columns."""
+    """One data row of a table: 0-based sheet row, raw values in the order of the table's
+    column keys (`RawTable.keys`), and the values of unknown columns by header."""
 
     row: int
-    values: dict[str, Any]
+    values: list[Any]
     extra: dict[str, Any]
 
     @property
@@ -50,6 +51,11 @@ class RawTable:
     header_row: int | None = None
     columns: dict[str, int] = field(default_factory=dict)
     rows: list[RawRow] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        """Column keys found, in the order of each row's values."""
+        return list(self.columns)
 
     def cell(self, key: str, row: int) -> str | None:
         """A1 reference of column `key` in 0-based sheet row `row`, if the column exists."""
@@ -384,16 +390,25 @@ class WorkbookReader:
                     sheet=name, cell=cell_ref(best_row, 0), column=col.title,
                 )
         used_extra: set[int] = set()
-        # computed once: per row it would be width × columns look-ups, minutes on a wide sheet
-        other_columns = [c for c in range(g.width) if c not in set(table.columns.values())]
+        # a measurement sheet has thousands of rows: plain list indexing, no per-cell calls
+        indexes = list(table.columns.values())
+        found = set(indexes)
+        other_columns = [c for c in range(g.width) if c not in found]
+        covered = g.covered
         for r in range(best_row + 1, g.height):
-            values = {key: g.get(r, c) for key, c in table.columns.items()}
-            extras = {c: v for c in other_columns if (v := g.get(r, c)) is not None}
-            own = [c for c in table.columns.values() if (r, c) not in g.covered and g.get(r, c) is not None]
+            row = g.rows[r]
+            width = len(row)
+            values = [(None if (v := row[c]) == "" else v) if c < width else None for c in indexes]
+            extras = {c: v for c in other_columns if c < width and (v := row[c]) is not None and v != ""}
+            if covered:
+                own = any(v is not None and (r, c) not in covered for v, c in zip(values, indexes, strict=True))
+            else:
+                own = values.count(None) != len(values)
             if not own and not extras:
                 # blank, or blank but for a merged label (a stage) spanning it
                 continue
-            used_extra.update(extras)
+            if extras:
+                used_extra.update(extras)
             table.rows.append(
                 RawRow(r, values, {extra.get(c) or cell_ref(best_row, c): v for c, v in extras.items()})
             )

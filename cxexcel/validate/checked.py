@@ -10,21 +10,31 @@ from typing import Any
 from cxexcel.forms import Column, FormSheet, WorkbookKind, catalog, title_fields
 from cxexcel.issues import Code, Issue, Severity, count_severity, make_issue
 from cxexcel.read import RawForm, ReadWorkbook
-from cxexcel.read.normalize import cell_ref, parse_cell_ref
+from cxexcel.read.normalize import cell_ref, column_letter, parse_cell_ref
 from cxexcel.validate.cells import CellChecker, CellPlace
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
-    """One table row: its Excel row number, typed values and their cells; ok when error-free."""
+    """One table row: its Excel row number, typed values, and where each column stands; ok when
+    error-free. `letters` (column key -> column letters) is shared by every row of a table."""
 
     row: int
     values: dict[str, Any]
-    cells: dict[str, str]
+    letters: dict[str, str]
     ok: bool = True
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
+
+    def cell(self, key: str) -> str | None:
+        """The A1 reference of this row's cell in column `key`, if the sheet has that column."""
+        letter = self.letters.get(key)
+        return None if letter is None else f"{letter}{self.row}"
+
+    @property
+    def cells(self) -> dict[str, str]:
+        return {key: f"{letter}{self.row}" for key, letter in self.letters.items()}
 
 
 @dataclass
@@ -94,18 +104,18 @@ def check_cells(read: ReadWorkbook, max_chars: int = 32_767) -> CheckedWorkbook:
         wb.sheet_names[name] = form.sheet_name
     for name, table in read.tables.items():
         wb.sheet_names[name] = table.sheet_name
-        columns = [(c, table.columns[c.key]) for c in table.declaration.columns if c.key in table.columns]
-        records = []
-        for raw in table.rows:
-            values: dict[str, Any] = {}
-            cells: dict[str, str] = {}
-            for col, index in columns:
-                cell = cell_ref(raw.row, index)
-                cells[col.key] = cell
-                values[col.key] = checker.check(
-                    col, raw.values.get(col.key), CellPlace(checker.file, table.sheet_name, cell, col.title)
-                )
-            records.append(Record(raw.excel_row, values, cells))
+        keys = table.keys
+        declared = {c.key: c for c in table.declaration.columns}
+        letters = {key: column_letter(table.columns[key]) for key in keys}
+        excel_rows = [raw.excel_row for raw in table.rows]
+        # column by column: one check routine per column, fast paths for the common well-typed cell
+        raw_columns = list(zip(*(raw.values for raw in table.rows), strict=True)) or [() for _ in keys]
+        typed = [
+            checker.check_column(declared[key], list(raw_columns[j]), excel_rows, table.sheet_name, letters[key])
+            for j, key in enumerate(keys)
+        ]
+        records = [Record(row, dict(zip(keys, values, strict=True)), letters)
+                   for row, values in zip(excel_rows, zip(*typed, strict=True), strict=True)] if keys else []
         wb.tables[name] = records
         if len(records) < table.declaration.min_rows and table.header_row is not None:
             wb.add(Code.EMPTY_TABLE,

@@ -25,7 +25,7 @@ class RuleContext:
            *, value: Any = None, title: str | None = None, severity: Severity | None = None) -> None:
         """Report on a cell of a record (or on the sheet when record/key is None)."""
         actual = self.wb.sheet_name(sheet)
-        cell = record.cells.get(key) if record is not None and key else None
+        cell = record.cell(key) if record is not None and key else None
         column = title
         if column is None and key:
             decl = self.wb.kind.sheet(sheet)

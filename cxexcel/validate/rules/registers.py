@@ -15,7 +15,7 @@ def closed_consultations(ctx: RuleContext) -> None:
     for record in ctx.wb.records(LOG_SHEET):
         opened, closed = record.get("date"), record.get("closed_date")
         if record.get("status") == catalog.CONSULTATION_CLOSED and closed is None \
-                and "closed_date" in record.cells:
+                and "closed_date" in record.letters:
             ctx.at(Code.CLOSED_WITHOUT_DATE, LOG_SHEET, record, "closed_date",
                    f"статус «{catalog.CONSULTATION_CLOSED}», но не указана дата закрытия.")
         if opened is not None and closed is not None and closed < opened:

@@ -66,7 +66,7 @@ def _item_dates(ctx: RuleContext, record: Record, code: str) -> None:
     assert item is not None
     status, done = record.get("status"), record.get("done_date")
     report_date = ctx.wb.report_date
-    if status == catalog.STATUS_DONE and done is None and "done_date" in record.cells:
+    if status == catalog.STATUS_DONE and done is None and "done_date" in record.letters:
         ctx.at(Code.DONE_WITHOUT_DATE, ROADMAP_SHEET, record, "done_date",
                f"пункт {code} отмечен «{catalog.STATUS_DONE}», но не указана дата выполнения.")
     if done is not None and report_date is not None and done > report_date:
