@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -14,6 +14,7 @@ from cxexcel.metrics.estimates import (
     estimate,
     headline_kind,
     nps_counts,
+    sample_variance,
     valid_values,
 )
 from cxexcel.metrics.stats import DifferenceTest, nps_z_test, two_proportion_z_test, welch_t_test
@@ -96,13 +97,11 @@ def _test(
         return nps_z_test(*nps_counts(before_values), *nps_counts(after_values))
     first = valid_values(metric_name, before_values)
     second = valid_values(metric_name, after_values)
+    mean_first = math.fsum(first) / len(first)
+    mean_second = math.fsum(second) / len(second)
     return welch_t_test(
-        statistics.fmean(first),
-        statistics.variance(first),
-        len(first),
-        statistics.fmean(second),
-        statistics.variance(second),
-        len(second),
+        mean_first, sample_variance(first, mean_first), len(first),
+        mean_second, sample_variance(second, mean_second), len(second),
     )
 
 
