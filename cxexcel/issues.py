@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -218,6 +218,20 @@ class Issue:
 def count_severity(issues: Iterable[Issue], severity: Severity) -> int:
     """How many of the issues have this severity (the counts every report shows)."""
     return sum(i.severity is severity for i in issues)
+
+
+class IssueCounts:
+    """`errors` and `warnings` of anything that holds its `issues`."""
+
+    issues: Sequence[Issue]
+
+    @property
+    def errors(self) -> int:
+        return count_severity(self.issues, Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return count_severity(self.issues, Severity.WARNING)
 
 
 def json_value(value: Any) -> Any:

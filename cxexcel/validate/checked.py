@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cxexcel.forms import Column, FormSheet, WorkbookKind, catalog, title_fields
-from cxexcel.issues import Code, Issue, Severity, count_severity, make_issue
+from cxexcel.issues import Code, Issue, IssueCounts, Severity, make_issue
 from cxexcel.read import RawForm, ReadWorkbook
 from cxexcel.read.normalize import cell_ref, column_letter, parse_cell_ref
 from cxexcel.validate.cells import CellChecker, CellPlace
@@ -38,7 +38,7 @@ class Record:
 
 
 @dataclass
-class CheckedWorkbook:
+class CheckedWorkbook(IssueCounts):
     path: Path
     kind: WorkbookKind
     meta: dict[str, str]
@@ -80,13 +80,6 @@ class CheckedWorkbook:
         self.issues.append(make_issue(code, self.file, message, sheet=sheet, cell=cell, column=column,
                                       value=value, severity=severity))
 
-    @property
-    def errors(self) -> int:
-        return count_severity(self.issues, Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return count_severity(self.issues, Severity.WARNING)
 
 
 def check_cells(read: ReadWorkbook, max_chars: int = 32_767) -> CheckedWorkbook:

@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cxexcel.issues import SEVERITY_RU, Issue, Severity, count_severity
+from cxexcel.issues import SEVERITY_RU, Issue, IssueCounts
 
 REPORT_SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
-class FileReport:
+class FileReport(IssueCounts):
     """What one file is and everything found in it."""
 
     path: str
@@ -24,13 +24,6 @@ class FileReport:
     readable: bool
     issues: tuple[Issue, ...]
 
-    @property
-    def errors(self) -> int:
-        return count_severity(self.issues, Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return count_severity(self.issues, Severity.WARNING)
 
     @property
     def valid(self) -> bool:
