@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from cxexcel.addin.server.limits import RequestSizeLimit
+from cxexcel.addin.server.guard import RequestGuard
+from cxexcel.addin.server.limits import RequestSizeLimit, RequestTooLarge
 
 DEFAULT_MAX_REQUEST_MB = 40
 
@@ -87,7 +88,19 @@ def create_app(config: ServerConfig) -> Any:
     if _configured is None:
         _extend(server_main.app, config)
         _configured = config
-    return RequestSizeLimit(server_main.main_app, config.max_request_bytes)
+    return RequestSizeLimit(_guard(server_main.main_app, config), config.max_request_bytes)
+
+
+def _guard(app: Any, config: ServerConfig) -> RequestGuard:
+    """Script calls checked before xlwings Server sees them; its errors answered in Russian."""
+    from xlwings.server import custom_scripts_meta
+
+    from cxexcel.addin.actions_table import ACTION_SPECS
+    from cxexcel.addin.server import scripts
+
+    names = [m["function_name"] for m in custom_scripts_meta(scripts)]
+    desktop_only = {spec.id: spec.label for spec in ACTION_SPECS if spec.desktop_only}
+    return RequestGuard(app, config.app_path, names, desktop_only, passthrough=(RequestTooLarge,))
 
 
 def _extend(app: Any, config: ServerConfig) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 Scope = dict[str, Any]
 
 
-class _TooLarge(Exception):
-    pass
+class RequestTooLarge(Exception):
+    """Raised from `receive` once a streamed body passes the limit; the middleware answers 413."""
 
 
 class RequestSizeLimit:
@@ -48,7 +48,7 @@ class RequestSizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise RequestTooLarge
             return message
 
         async def tracked_send(message: Any) -> None:
@@ -59,6 +59,6 @@ class RequestSizeLimit:
 
         try:
             await self.app(scope, limited_receive, tracked_send)
-        except _TooLarge:
+        except RequestTooLarge:
             if not started:
                 await self._refuse(send)
