@@ -214,3 +214,16 @@ def test_region_level_rows_per_centre(run: dict[str, Any], tmp_path: Path) -> No
     assert [(r["region"], r["czn"]) for r in data["regions"]] == [(REGION, CZN), (REGION, "в целом по субъекту")]
     assert data["regions"][0]["answers"] == data["regions"][1]["answers"]
     assert FileStatus.SUPERSEDED.value in {f["status"] for f in data["files"]}
+
+
+def test_touchpoint_sheet_has_every_metric_of_a_touchpoint_on_one_row(run: dict[str, Any]) -> None:
+    book = pc.CalamineWorkbook.from_path(str(run["root"] / "out" / "Свод.xlsx"))
+    rows = book.get_sheet_by_name("Точки контакта").to_python()
+    header = rows[1]
+    row = next(r for r in rows[2:] if r[0] == REGION and r[2] == "ТК-01")
+    expected = next(t for t in run["json"]["touchpoints"] if t["region"] == REGION and t["code"] == "ТК-01"
+                    and t["metric"] == catalog.CSAT)
+    assert row[header.index(f"{catalog.CSAT}: n")] == expected["n"]
+    assert row[header.index(catalog.CSAT)] == expected["value"]
+    channels_at = next(n for n, r in enumerate(rows) if r[0] == "Метрики по каналам")
+    assert rows[channels_at + 1][:2] == ["Субъект РФ", "Канал"]

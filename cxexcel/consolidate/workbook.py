@@ -77,17 +77,36 @@ def _region_columns(level: str) -> list[Col]:
     return cols
 
 
+# «Точки контакта» shows one row per touchpoint (or channel) with every metric side by side:
+# the JSON keeps one row per metric with its interval; a sheet that long would be unreadable
+TOUCHPOINT_KEYS = ("region", "czn", "code")
 TOUCHPOINT_COLUMNS = [
     Col("region", "Субъект РФ", width=28), Col("czn", "ЦЗН", width=28), Col("code", "Код точки контакта", width=12),
     Col("touchpoint", "Точка контакта", width=28), Col("stage", "Этап", width=18), Col("channel", "Канал", width=20),
-    Col("metric", "Метрика", width=20), Col("n", "n", "int", 8), Col("value", "Значение", "est", 11),
-    Col("ci_low", "95% интервал от", "num", 11), Col("ci_high", "95% интервал до", "num", 11),
 ]
-CHANNEL_COLUMNS = [
-    Col("region", "Субъект РФ", width=28), Col("channel", "Канал", width=22), Col("metric", "Метрика", width=20),
-    Col("n", "n", "int", 8), Col("value", "Значение", "est", 11), Col("ci_low", "95% интервал от", "num", 11),
-    Col("ci_high", "95% интервал до", "num", 11),
-]
+CHANNEL_KEYS = ("region", "channel")
+CHANNEL_COLUMNS = [Col("region", "Субъект РФ", width=28), Col("channel", "Канал", width=22)]
+
+
+def metric_columns() -> list[Col]:
+    """n and value of every metric, in the catalogue's order."""
+    return [col for metric in catalog.METRIC_NAMES
+            for col in (Col(f"{metric}.n", f"{metric}: n", "int", 8), Col(metric, metric, "est", 11))]
+
+
+def pivot_metrics(rows: Sequence[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Long rows (one per metric) folded into one row per key, metrics as columns."""
+    folded: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        target = folded.setdefault(tuple(row[k] for k in keys),
+                                   {k: v for k, v in row.items() if k not in ("metric", "n", "value")})
+        metric = row["metric"]
+        target[f"{metric}.n"] = row["n"]
+        target[metric] = row["value"]
+        target[f"{metric}_small_sample"] = row["small_sample"]
+    return list(folded.values())
+
+
 TOOL_COLUMNS = [
     Col("region", "Субъект РФ", width=28), Col("czn", "ЦЗН", width=28), Col("tool", "Инструмент", width=28),
     Col("touchpoint", "Код точки контакта", width=12), Col("metric", "Метрика эффекта", width=18),
@@ -262,11 +281,13 @@ class SummaryWriter:
 
     def _touchpoints(self) -> None:
         s = self.summary
-        ws = self._table("Точки контакта", TOUCHPOINT_COLUMNS, s.touchpoints,
-                         title="Метрики по точкам контакта (значение: CSAT и «решено с первого обращения» — %, "
-                               "NPS — от −100 до 100, CES и время — среднее)")
-        start = len(s.touchpoints) + 4
-        self._table("", CHANNEL_COLUMNS, s.channels, title="Метрики по каналам", first_row=start, ws=ws)
+        touchpoints = pivot_metrics(s.touchpoints, TOUCHPOINT_KEYS)
+        ws = self._table("Точки контакта", [*TOUCHPOINT_COLUMNS, *metric_columns()], touchpoints,
+                         title="Метрики по точкам контакта (CSAT и «решено с первого обращения» — % ответов, "
+                               "NPS — от −100 до 100, CES и время — среднее; n — число ответов)")
+        start = len(touchpoints) + 4
+        self._table("", [*CHANNEL_COLUMNS, *metric_columns()], pivot_metrics(s.channels, CHANNEL_KEYS),
+                    title="Метрики по каналам", first_row=start, ws=ws)
 
     def _dashboard(self, region_count: int) -> None:
         ws = self.book.add_worksheet("Панель")
