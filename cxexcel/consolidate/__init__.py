@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from cxexcel.consolidate.collect import (
     cross_check_touchpoints,
 )
 from cxexcel.consolidate.figures import Summary, build_summary
-from cxexcel.consolidate.inbox import FileStatus, scan_inbox
+from cxexcel.consolidate.inbox import FileStatus, InboxEntry, scan_inbox
 from cxexcel.consolidate.workbook import write_summary_xlsx
 from cxexcel.fileio import atomic_output, remove_stale_temporaries
 from cxexcel.programme import Programme, default_programme
@@ -71,6 +72,21 @@ def consolidate(
     if on_total:
         on_total(len(entries))
     cache = ResultCache(output.parent / CACHE_DIR_NAME if use_cache else None)
+    # the run builds millions of small objects that all live to the end: collecting them again and
+    # again is wasted work (measured: a third of the time at national scale)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _consolidate(entries, output, as_of, level, json_output, jobs, programme, limits, cache,
+                            on_progress)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _consolidate(entries: list[InboxEntry], output: Path, as_of: dt.date | None, level: str,
+                 json_output: str | Path | None, jobs: int | None, programme: Programme, limits: Limits,
+                 cache: ResultCache, on_progress: Callable[[int], None] | None) -> ConsolidationResult:
     outcomes = check_entries(entries, CheckSettings(programme, as_of, limits), jobs=jobs or default_jobs(),
                              cache=cache, progress=on_progress)
     attribute(outcomes)

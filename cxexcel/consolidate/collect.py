@@ -77,10 +77,14 @@ def _check_entry(entry: InboxEntry, settings: CheckSettings) -> FileOutcome:
     return outcome
 
 
-def _cache_key(entry: InboxEntry, settings: CheckSettings) -> str:
+def _settings_key(settings: CheckSettings) -> str:
+    """What, besides a file's content, decides its outcome (computed once per run, not per file)."""
     programme = settings.programme.model_dump_json()
-    text = f"{__version__}|{entry.sha256}|{settings.as_of}|{settings.limits}|{programme}"
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(f"{__version__}|{settings.as_of}|{settings.limits}|{programme}".encode()).hexdigest()
+
+
+def _cache_key(entry: InboxEntry, settings_key: str) -> str:
+    return hashlib.sha256(f"{settings_key}|{entry.sha256}".encode()).hexdigest()
 
 
 class ResultCache:
@@ -126,6 +130,7 @@ def check_entries(
     progress: Callable[[int], None] | None = None,
 ) -> list[FileOutcome]:
     """Every entry's outcome, in the entries' order; cached outcomes are reused with their new path."""
+    settings_key = _settings_key(settings)
     outcomes: list[FileOutcome | None] = [None] * len(entries)
     todo: list[int] = []
     keys: dict[int, str] = {}
@@ -136,7 +141,7 @@ def check_entries(
         if not entry.sha256:
             todo.append(i)  # not hashed (over the size limit): nothing to key a cached result by
             continue
-        keys[i] = _cache_key(entry, settings)
+        keys[i] = _cache_key(entry, settings_key)
         cached = cache.load(keys[i])
         if cached is not None:
             cached.entry = entry

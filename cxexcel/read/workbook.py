@@ -399,7 +399,8 @@ class WorkbookReader:
             row = g.rows[r]
             width = len(row)
             values = [(None if (v := row[c]) == "" else v) if c < width else None for c in indexes]
-            extras = {c: v for c in other_columns if c < width and (v := row[c]) is not None and v != ""}
+            extras = {c: v for c in other_columns if c < width and (v := row[c]) is not None and v != ""} \
+                if other_columns else {}
             if covered:
                 own = any(v is not None and (r, c) not in covered for v, c in zip(values, indexes, strict=True))
             else:
