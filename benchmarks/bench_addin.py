@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,19 @@ def timed(fn: Callable[[], Any], rounds: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--answers", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class AddinTimes:
+    """«Проверить книгу» on one workbook: medians in seconds, and what the request carried."""
 
+    baseline_s: float
+    action_s: float
+    request_s: float
+    request_mb: float
+    marked: int
+
+
+def time_check_workbook(path: Path, rounds: int) -> AddinTimes:
+    """Time «Проверить книгу» on the workbook at path: the request, the action alone, and check_file as baseline."""
     import xlwings as xw
     from addin_payload import payload_from_xlsx
     from starlette.testclient import TestClient
@@ -69,36 +77,42 @@ def main() -> None:
     from cxexcel.addin.actions import perform
     from cxexcel.addin.server import ServerConfig, create_app
 
+    payload = payload_from_xlsx(path)
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    client = TestClient(create_app(ServerConfig(public_url="http://localhost:8000")))
+    response = client.post("/xlwings/custom-scripts-call/check_workbook", content=body,
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+    marked = sum(a["func"] == "addNote" for a in response.json()["actions"])
+
+    def request() -> None:
+        client.post("/xlwings/custom-scripts-call/check_workbook", content=body,
+                    headers={"content-type": "application/json"}).raise_for_status()
+
+    def action() -> None:
+        book = xw.Book(json=copy.deepcopy(payload))
+        perform("check_workbook", book, desktop=False)
+        json.dumps(book.json())
+        book.close()
+
+    return AddinTimes(timed(lambda: check_file(path), rounds), timed(action, rounds), timed(request, rounds),
+                      len(body) / 1e6, marked)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--answers", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = make_workbook(Path(tmp) / "Замеры.xlsx", args.answers)
-        payload = payload_from_xlsx(path)
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        client = TestClient(create_app(ServerConfig(public_url="http://localhost:8000")))
-        response = client.post("/xlwings/custom-scripts-call/check_workbook", content=body,
-                               headers={"content-type": "application/json"})
-        assert response.status_code == 200, response.text
-        marked = sum(a["func"] == "addNote" for a in response.json()["actions"])
-
-        def request() -> None:
-            client.post("/xlwings/custom-scripts-call/check_workbook", content=body,
-                        headers={"content-type": "application/json"}).raise_for_status()
-
-        def action() -> None:
-            book = xw.Book(json=copy.deepcopy(payload))
-            perform("check_workbook", book, desktop=False)
-            json.dumps(book.json())
-            book.close()
-
-        baseline = timed(lambda: check_file(path), args.rounds)
-        action_time = timed(action, args.rounds)
-        request_time = timed(request, args.rounds)
-
-    print(f"workbook: {args.answers} answers, request {len(body) / 1e6:.1f} MB, {marked} cells marked")
+        times = time_check_workbook(make_workbook(Path(tmp) / "Замеры.xlsx", args.answers), args.rounds)
+    baseline = times.baseline_s
+    print(f"workbook: {args.answers} answers, request {times.request_mb:.1f} MB, {times.marked} cells marked")
     print(f"baseline check_file (cxexcel validate core):   {baseline:.3f} s  1.00")
-    print(f"action on xw.Book(json=...):                   {action_time:.3f} s  {action_time / baseline:.2f}")
-    print(f"request through xlwings Server (payload -> actions): {request_time:.3f} s  "
-          f"{request_time / baseline:.2f}  budget {BUDGET_SECONDS} s: "
-          f"{'within' if request_time < BUDGET_SECONDS else 'OVER'}")
+    print(f"action on xw.Book(json=...):                   {times.action_s:.3f} s  {times.action_s / baseline:.2f}")
+    print(f"request through xlwings Server (payload -> actions): {times.request_s:.3f} s  "
+          f"{times.request_s / baseline:.2f}  budget {BUDGET_SECONDS} s: "
+          f"{'within' if times.request_s < BUDGET_SECONDS else 'OVER'}")
 
 
 if __name__ == "__main__":
