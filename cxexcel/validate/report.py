@@ -105,7 +105,9 @@ def render_text(report: Report, *, max_per_sheet: int | None = None) -> str:
             lines.append("")
             continue
         if not f.issues:
-            lines.append("  Ошибок нет.")
+            lines.append("  Ошибок и предупреждений нет.")
+            lines.append("")
+            continue
         for sheet, issues in _group_by_sheet(f.issues):
             lines.append(f"  Лист «{sheet}»:" if sheet else "  Книга в целом:")
             shown = issues if max_per_sheet is None else issues[:max_per_sheet]
