@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -70,6 +71,10 @@ def main(argv: list[str] | None = None) -> Any:
         return cli.main(args=argv, prog_name="cxexcel", standalone_mode=True)
     except SystemExit:
         raise
+    except BrokenPipeError:
+        # the reader of our output went away (`… | head`): nothing to tell anyone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Прервано пользователем.", err=True)
         sys.exit(130)
