@@ -36,10 +36,12 @@ BUDGET_SECONDS = 1.5
 OFF_SCALE_EVERY = 250
 
 
-def make_workbook(path: Path, answers: int) -> Path:
+def make_workbook(path: Path, answers: int, off_scale_every: int | None = OFF_SCALE_EVERY) -> Path:
+    """A measurements workbook of `answers` rows; every `off_scale_every`-th value is off its scale."""
     rows = [{"date": dt.date(2021, 8, 1) + dt.timedelta(days=i % 90), "touchpoint_code": f"ТК-{1 + i % 25:02d}",
              "channel": catalog.CHANNELS[i % 4], "method": catalog.METHODS[i % 3],
-             "metric": catalog.METRIC_NAMES[i % 3], "value": 99 if i % OFF_SCALE_EVERY == 0 else 1 + i % 5,
+             "metric": catalog.METRIC_NAMES[i % 3],
+             "value": 99 if off_scale_every and i % off_scale_every == 0 else 1 + i % 5,
              "respondent": f"R{i:05d}", "client_category": "Соискатель",
              "comment": "Удобно, но долго ждал" if i % 7 == 0 else None}
             for i in range(answers)]

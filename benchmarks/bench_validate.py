@@ -9,38 +9,15 @@ Usage: python benchmarks/bench_validate.py [--answers 5000] [--rounds 5]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import xml.parsers.expat
 import zipfile
 from pathlib import Path
 
-from cxexcel.forms import catalog
-from cxexcel.template import build_workbook
-
-
-def make_workbook(path: Path, answers: int) -> Path:
-    rows = [{"date": dt.date(2021, 8, 1) + dt.timedelta(days=i % 90), "touchpoint_code": f"ТК-{1 + i % 25:02d}",
-             "channel": catalog.CHANNELS[i % 4], "method": catalog.METHODS[i % 3],
-             "metric": catalog.METRIC_NAMES[i % 3], "value": 1 + i % 5, "respondent": f"R{i:05d}",
-             "client_category": "Соискатель", "comment": "Удобно, но долго ждал" if i % 7 == 0 else None}
-            for i in range(answers)]
-    title = {"region": "Пермский край", "czn": "ГКУ ЦЗН г. Перми", "responsible": "Иванова М.П.",
-             "report_date": dt.date(2021, 11, 1)}
-    return build_workbook("measurements", path, data={"Замеры": rows, catalog.TITLE_SHEET: title})
-
-
-def timed(fn, rounds: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+# the same workbook builder and timer as the add-in benchmark (run as a script, this folder is on sys.path)
+from bench_addin import make_workbook, timed
 
 
 def floor_parse(path: Path) -> None:
@@ -56,7 +33,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = make_workbook(Path(tmp) / "Замеры.xlsx", args.answers)
+        path = make_workbook(Path(tmp) / "Замеры.xlsx", args.answers, off_scale_every=None)
         exe = [sys.executable, "-m", "cxexcel"]
         validate_s = timed(lambda: subprocess.run([*exe, "validate", str(path)], capture_output=True), args.rounds)
         startup_s = timed(lambda: subprocess.run([sys.executable, "-c", "import cxexcel.validate"],

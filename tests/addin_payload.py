@@ -269,3 +269,19 @@ def replay(actions: dict[str, Any], source: str | Path, target: str | Path) -> R
     player.apply(actions["actions"])
     book.save(target)
     return player
+
+
+def perform_on_payload(action_id: str, payload: dict[str, Any], *, desktop: bool = False) -> dict[str, Any]:
+    """What xlwings Server would answer: the actions JSON of one action on a copy of this payload."""
+    import copy
+
+    import xlwings as xw
+
+    from cxexcel.addin.actions import perform
+
+    book = xw.Book(json=copy.deepcopy(payload))
+    try:
+        perform(action_id, book, desktop=desktop)
+        return book.json()  # type: ignore[no-any-return]
+    finally:
+        book.close()

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-import xlwings as xw
-from addin_payload import Replay, payload_from_xlsx, replay
+from addin_payload import Replay, payload_from_xlsx, perform_on_payload, replay
 from samples import REGION, sample_data, write_sample
 
 from cxexcel.addin import actions, lists, marks
-from cxexcel.addin.actions import ACTIONS, perform
+from cxexcel.addin.actions import ACTIONS
 from cxexcel.addin.actions_table import action_ids
 from cxexcel.addin.dashboard import ALL_TOUCHPOINTS, DASHBOARD_SHEET
 from cxexcel.addin.marks import (
@@ -46,13 +44,7 @@ def _licence(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(action_id: str, payload: dict[str, Any], *, desktop: bool = False) -> dict[str, Any]:
-    """What xlwings Server would answer: the actions JSON of one action on this payload."""
-    book = xw.Book(json=copy.deepcopy(payload))
-    try:
-        perform(action_id, book, desktop=desktop)
-        return book.json()
-    finally:
-        book.close()
+    return perform_on_payload(action_id, payload, desktop=desktop)
 
 
 def funcs(result: dict[str, Any], name: str) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import importlib.util
 import os
@@ -22,13 +21,12 @@ if importlib.util.find_spec("xlwings_server") is None:  # not imported here: it 
 
 import httpx  # comes with xlwings Server, like the other imports below
 import xlwings as xw
-from addin_payload import payload_from_xlsx, replay
+from addin_payload import payload_from_xlsx, perform_on_payload, replay
 from click.testing import CliRunner
 from samples import write_sample
 from starlette.testclient import TestClient
 from xlwings.pro import _xlremote
 
-from cxexcel.addin.actions import perform
 from cxexcel.addin.actions_table import action_ids, action_spec
 from cxexcel.addin.marks import CHECK_SHEET
 from cxexcel.addin.server import ServerConfig, create_app
@@ -68,12 +66,7 @@ def call(client: TestClient, script: str, payload: dict[str, Any]) -> httpx.Resp
 
 
 def direct(action_id: str, payload: dict[str, Any]) -> dict[str, Any]:
-    book = xw.Book(json=copy.deepcopy(payload))
-    try:
-        perform(action_id, book, desktop=False)
-        return book.json()
-    finally:
-        book.close()
+    return perform_on_payload(action_id, payload)
 
 
 def test_check_through_the_server_is_the_shared_action(client: TestClient, measurements: Path,

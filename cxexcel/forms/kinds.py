@@ -17,6 +17,11 @@ from cxexcel.forms.model import (
 
 T = ColumnType
 
+# sheets the journey rules and the summary refer to by name
+JOURNEY_MAP_SHEET = "Путь клиента"
+DECISIONS_SHEET = "Карта решений"
+TOOLS_SHEET = "Инструменты"
+
 TOUCHPOINT_HELP = "Код точки контакта из листа «Путь клиента» книги «Путь клиента» этого ЦЗН, например ТК-01."
 
 
@@ -149,7 +154,7 @@ JOURNEY = WorkbookKind(
             ),
         ),
         TableSheet(
-            name="Путь клиента",
+            name=JOURNEY_MAP_SHEET,
             table_name="PutKlienta",
             items=("2.1.5",),
             blank_rows=30,
@@ -172,7 +177,7 @@ JOURNEY = WorkbookKind(
             ),
         ),
         TableSheet(
-            name="Карта решений",
+            name=DECISIONS_SHEET,
             table_name="KartaResheniy",
             items=("2.1.8",),
             blank_rows=15,
@@ -189,7 +194,7 @@ JOURNEY = WorkbookKind(
             ),
         ),
         TableSheet(
-            name="Инструменты",
+            name=TOOLS_SHEET,
             table_name="Instrumenty",
             items=("2.1.11", "2.1.12"),
             blank_rows=5,

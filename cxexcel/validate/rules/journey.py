@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from cxexcel.forms.kinds import JOURNEY
+from cxexcel.forms.kinds import DECISIONS_SHEET, JOURNEY_MAP_SHEET, TOOLS_SHEET
 from cxexcel.issues import Code
 from cxexcel.read.normalize import normalize_choice
 from cxexcel.validate.checked import CheckedWorkbook, Record
 from cxexcel.validate.rules.base import RuleContext, d, rule
 
-JOURNEY_SHEET = "Путь клиента"
-DECISIONS_SHEET = "Карта решений"
-TOOLS_SHEET = "Инструменты"
-assert all(JOURNEY.sheet(name) for name in (JOURNEY_SHEET, DECISIONS_SHEET, TOOLS_SHEET))
+JOURNEY_SHEET = JOURNEY_MAP_SHEET
 
 
 def touchpoint_key(code: object) -> str:
