@@ -19,11 +19,13 @@ from typing import Any
 import openpyxl
 import pytest
 import python_calamine as pc
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxexcel.consolidate import consolidate
 from cxexcel.issues import Code, Severity
 from cxexcel.read import Limits, ValuesSource
-from cxexcel.read.container import DEFAULT_LIMITS, _extent, _plain_extent
+from cxexcel.read.container import DEFAULT_LIMITS, _extent, _plain_extent, _quick_extent, _walk_extent
 from cxexcel.validate import check_files, check_values
 from tests.hostile_corpus import (
     HOSTILE_REGION,
@@ -278,10 +280,7 @@ def test_every_file_of_the_inbox_is_listed_with_its_status(mixed: dict[str, Any]
     assert len(rows) - 1 == len(listed)
 
 
-def test_sheet_scan_fast_path_agrees_with_the_walk(corpus: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    import cxexcel.read.container as container
-
+def test_sheet_scan_fast_path_agrees_with_the_walk(corpus: Path, tmp_path: Path) -> None:
     files = [write_sample(k, tmp_path / f"{k}.xlsx") for k in ("roadmap", "journey", "measurements")]
     files += [corpus / c.name for c in CASES if c.readable and not c.bomb]
     sheets = []
@@ -289,12 +288,64 @@ def test_sheet_scan_fast_path_agrees_with_the_walk(corpus: Path, tmp_path: Path,
         with zipfile.ZipFile(path) as z:
             sheets += [z.read(i) for i in z.infolist() if re.search(r"worksheets[/\\]sheet\d+\.xml$", i.filename)]
     fast = [_plain_extent(data, DEFAULT_LIMITS) for data in sheets]
-    monkeypatch.setattr(container, "_plain_extent", lambda data, limits: None)
-    walked = [_extent(data, "x", DEFAULT_LIMITS) for data in sheets]
+    quick = [_quick_extent(data) for data in sheets]
+    walked = [_walk_extent(data, "x", DEFAULT_LIMITS) for data in sheets]
     compared = [(f.rows, f.columns, f.values, w.rows, w.columns, w.values) for f, w in zip(fast, walked, strict=True)
                 if f is not None]
     assert len(compared) > 20
     assert all(c[:3] == c[3:] for c in compared)
+    # the quick scan proves bounds: never smaller than the walk finds, the count of values exact
+    bounded = [(q, w) for q, w in zip(quick, walked, strict=True) if q is not None]
+    assert len(bounded) > 20
+    assert all(q.rows >= w.rows and q.columns >= w.columns and q.values == w.values for q, w in bounded)
+    # every sheet of the standard templates (measurements included) takes the quick path
+    assert all(q is not None for q in quick[:3])
+
+
+_SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet xmlns="http://schemas'
+               b'.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C5001"/><sheetData>')
+
+
+def _sheet(cells: bytes, head: bytes = _SHEET_HEAD) -> bytes:
+    return head + b'<row r="1"><c r="A1" t="s"><v>0</v></c>' + cells + b"</row></sheetData></worksheet>"
+
+
+@pytest.mark.parametrize(("cells", "why"), [
+    (b'<c r="XFD1048576"><v>1</v></c>', "a value far outside the dimension"),
+    (b'<c r="C6000"><v>1</v></c>', "a row past the bound the dimension suggests"),
+    (b'<c r="AA2"><v>1</v></c>', "a column past the dimension"),
+    (b'<c r="B2" s="1" r="XFD1048576"><v>1</v></c>', "a second reference (the parser takes the last)"),
+    (b'<c s="1" r="B2"><v>1</v></c>', "the reference not first"),
+    (b'<c><v>1</v></c>', "a cell without a reference"),
+    (b'<x:c r="B2"><v>1</v></x:c>', "a prefixed cell"),
+    (b"<c r='B2'><v>1</v></c>", "single quotes"),
+    (b'<c\tr="B2"><v>1</v></c>', "a tab inside a tag"),
+    (b'<c r="B2" s="x r=y"><v>1</v></c>', "an r= inside another value"),
+    (b'<c r="b2"><v>1</v></c>', "a reference in lower case"),
+    (b'<c r="B02"><v>1</v></c>', "a row with a leading zero"),
+])
+def test_quick_sheet_scan_gives_way_to_the_exact_scan_on_anything_unusual(cells: bytes, why: str) -> None:
+    assert _quick_extent(_sheet(b'<c r="B1"><v>1</v></c>')) is not None
+    assert _quick_extent(_sheet(cells)) is None, why
+
+
+def test_quick_sheet_scan_bounds_come_from_the_dimension_and_are_proved() -> None:
+    scan = _quick_extent(_sheet(b'<c r="C5999"><v>1</v></c><c r="B3" s="2"/>'))
+    assert scan is not None and (scan.rows, scan.columns, scan.values) == (5999, 26, 2)
+    wide = _SHEET_HEAD.replace(b"A1:C5001", b"A1:AB17")
+    scan = _quick_extent(_sheet(b'<c r="AZ19"><v>1</v></c>', wide))
+    assert scan is not None and (scan.rows, scan.columns) == (19, 52)
+    assert _quick_extent(_sheet(b'<c r="BA1"><v>1</v></c>', wide)) is None
+    assert _quick_extent(_sheet(b"", _SHEET_HEAD.replace(b'<dimension ref="A1:C5001"/>', b""))) is None
+
+
+def test_a_dimension_that_lies_cannot_hide_a_huge_sheet(tmp_path: Path) -> None:
+    # the dimension says A1:C3, a cell sits at XFD1048576: the exact scan measures it and refuses it
+    cells = b'<c r="XFD1048576"><v>1</v></c>'
+    data = _sheet(cells, _SHEET_HEAD.replace(b"A1:C5001", b"A1:C3"))
+    scan = _extent(data, "Замеры", DEFAULT_LIMITS)
+    assert (scan.rows, scan.columns) == (1_048_576, 16_384) or not scan.complete
+    assert DEFAULT_LIMITS.sheet_breach("Замеры", scan.rows, scan.columns, scan.values) is not None
 
 
 def test_values_in_memory_respect_the_limits() -> None:
@@ -384,3 +435,38 @@ def test_ratio_and_files_limits(corpus: Path, tmp_path: Path) -> None:
 def test_reliability_doc_lists_every_case() -> None:
     doc = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
     assert markdown_table() in doc, "docs/reliability.md is stale: paste `python -m tests.hostile_corpus --markdown`"
+
+
+_cells = st.lists(st.tuples(st.integers(1, 12_000), st.integers(1, 80), st.sampled_from(["plain", "styled-first",
+                                                                                         "empty", "twice"])),
+                  max_size=40)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(cells=_cells, hint=st.tuples(st.integers(1, 12_000), st.integers(1, 80)))
+def test_quick_sheet_scan_never_claims_less_than_the_walk(cells: list[tuple[int, int, str]],
+                                                          hint: tuple[int, int]) -> None:
+    from cxexcel.read.normalize import column_letter
+
+    def ref(row: int, col: int) -> bytes:
+        return f"{column_letter(col - 1)}{row}".encode()
+
+    body = b""
+    for row, col, form in cells:
+        at = ref(row, col)
+        body += {
+            "plain": b'<c r="' + at + b'"><v>1</v></c>',
+            "styled-first": b'<c s="1" r="' + at + b'"><v>1</v></c>',
+            "empty": b'<c r="' + at + b'" s="3"/>',
+            "twice": b'<c r="A1" r="' + at + b'"><v>1</v></c>',
+        }[form]
+    head = _SHEET_HEAD.replace(b"A1:C5001", b"A1:" + ref(*hint))
+    data = head + b'<row r="1">' + body + b"</row></sheetData></worksheet>"
+    quick = _quick_extent(data)
+    try:
+        walked = _walk_extent(data, "x", Limits(max_rows=10**7, max_columns=10**5, max_cells=10**12))
+    except Exception:
+        assert quick is None  # what the walk refuses as corrupt, the quick scan must not pass
+        return
+    if quick is not None:
+        assert quick.rows >= walked.rows and quick.columns >= walked.columns and quick.values == walked.values
