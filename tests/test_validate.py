@@ -5,19 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import random
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from cxexcel.cli import cli
-from cxexcel.forms import KINDS, catalog
+from cxexcel.consolidate.answers import digest_answers
+from cxexcel.forms import KINDS, Column, ColumnType, catalog
+from cxexcel.forms.kinds import MEASUREMENTS
 from cxexcel.issues import Code, Severity
 from cxexcel.programme import default_programme
+from cxexcel.read import FormulaProblem, ValuesSource, read_values
 from cxexcel.template import build_workbook
-from cxexcel.validate import check_files, validate
+from cxexcel.validate import check_files, check_values, validate
+from cxexcel.validate.cells import CellChecker, CellPlace, column_choices
 from tests.samples import REPORT_DATE, sample_data, write_sample
 
 
@@ -296,3 +302,110 @@ def test_rules_doc_is_current() -> None:
 
     committed = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == rules_markdown(), "docs/rules.md is stale: run `python -m cxexcel.validate.rules_doc`"
+
+
+# a column mixes what readers give and what users type: repeats, near-misses, blanks, formula
+# problems, an unhashable value, and values equal but of different types, which are not equally valid
+_EQUAL: list[Any] = [1.0, 1, True, 0.0, -0.0, False]
+_CELLS: list[Any] = [
+    None, "", "   ", 5.0, 5.5, 11.0, -3.0, 1e300, float("nan"), float("inf"),
+    2**70, "5", " 7,5 ", "abc", "  текст  ", "x" * 40_000, "Телефон", "телефон ", "Tелефон", "CSAT", "NPS",
+    "Соискатель", dt.date(2021, 9, 1), dt.date(1999, 1, 1), dt.datetime(2021, 9, 1, 10, 30), dt.time(1, 2),
+    dt.timedelta(days=1), 44_440.0, "01.09.2021", "2021-09-01", "a@b.ru", "+7 900 000-00-00",
+    FormulaProblem("#DIV/0!"), FormulaProblem(None),
+]
+
+
+def _column(col: Column, rng: random.Random, size: int, mixed: bool) -> list[Any]:
+    offered = list(column_choices(col) or col.suggestions)
+    pool = [*_CELLS, *_EQUAL, *offered]
+    if mixed:
+        pool = rng.sample(_CELLS, 12) + _EQUAL + rng.sample(offered, min(len(offered), 3))
+    else:  # cells of the column's own kind, as a reader gives them
+        kind = (int, float) if col.type in (ColumnType.NUMBER, ColumnType.INTEGER) else \
+            dt.date if col.type is ColumnType.DATE else str
+        pool = [v for v in pool if v is None or isinstance(v, kind)]
+    # a text column of IDs: many distinct values, judged all at once
+    pool += [f"ID-{n}" for n in range(80)] if rng.random() < 0.5 else []
+    values = [rng.choice(pool) for _ in range(size)]
+    if mixed and rng.random() < 0.3:
+        values[rng.randrange(size)] = ["не", "ячейка"]
+    return values
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_column_is_checked_as_every_cell_would_be(seed: int) -> None:
+    """Distinct values are judged once, yet every cell gets the value and the issue that checking
+    it alone gives."""
+    rng = random.Random(seed)
+    columns = {(c.type, c.required, bool(c.suggestions)): c for kind in KINDS.values()
+               for sheet in kind.table_sheets for c in sheet.columns}
+    for col in columns.values():
+        raws = _column(col, rng, 300, mixed=seed % 2 == 0)
+        rows = list(range(2, 2 + len(raws)))
+        by_column = CellChecker("Книга.xlsx", date1904=seed % 3 == 1, max_chars=32_767)
+        typed = by_column.check_column(col, raws, rows, "Лист", "C")
+        by_cell = CellChecker("Книга.xlsx", date1904=seed % 3 == 1, max_chars=32_767)
+        expected = [by_cell.check(col, raw, CellPlace("Книга.xlsx", "Лист", f"C{row}", col.title))
+                    for raw, row in zip(raws, rows, strict=True)]
+        assert [(type(v), repr(v)) for v in typed] == [(type(v), repr(v)) for v in expected], col.key
+        assert by_column.issues == by_cell.issues, col.key
+
+
+def _measurements(rows: list[list[Any]], header: list[Any] | None = None) -> ValuesSource:
+    titles = header or [c.header for c in MEASUREMENTS.sheets[0].columns]
+    return ValuesSource("Замеры.xlsx", {
+        catalog.META_SHEET: [["kind", "measurements"], ["template_version", catalog.TEMPLATE_VERSION]],
+        "Замеры": [titles, *rows],
+    })
+
+
+def test_a_table_is_read_alike_column_by_column_and_row_by_row() -> None:
+    """The common sheet is read by columns; an unknown column makes the reader go row by row."""
+    day = dt.date(2021, 9, 1)
+    rows: list[list[Any]] = [
+        [day, "ТК-01", "Телефон", "Анкетирование", "CSAT", 5.0, "", None, ""],
+        [],                                                          # blank
+        ["", None, "", "", None, "", "", "", ""],                    # blank too
+        [day, "ТК-02", "Телефон"],                                   # a short row
+        [None, None, None, None, None, None, None, None, "только комментарий"],
+    ]
+    by_columns = read_values(_measurements(rows)).tables["Замеры"]
+    header = [*[c.header for c in MEASUREMENTS.sheets[0].columns], "Примечание"]
+    by_rows = read_values(_measurements(rows, header)).tables["Замеры"]
+    assert by_columns.row_numbers == by_rows.row_numbers == [1, 4, 5]
+    assert by_columns.column_values == by_rows.column_values
+    assert [(r.row, r.values, r.extra) for r in by_columns.rows] == [(r.row, r.values, r.extra) for r in by_rows.rows]
+    assert by_columns.rows[0].values == [day, "ТК-01", "Телефон", "Анкетирование", "CSAT", 5.0, None, None, None]
+    assert by_columns.rows[1].values[3:] == [None] * 6
+
+
+def test_records_are_made_when_asked_and_agree_with_the_columns() -> None:
+    """The rules and the digest read a measurements table by columns; its records, made later,
+    say the same (values, cells, rows with an error not ok)."""
+    day = dt.date(2021, 9, 1)
+    rows = [[day + dt.timedelta(days=n % 3), f"ТК-0{n % 2 + 1}", "Телефон", "Анкетирование",
+             "CSAT" if n % 2 else "NPS", float(n % 5 + 1), f"R{n}", None, None] for n in range(40)]
+    rows[7][5] = 9.0                  # off the CSAT scale: an error in F9
+    rows[12][2] = "Почта России"      # not in the list: an error in C14
+    source = _measurements(rows)
+
+    first = check_values(source).workbook
+    assert first is not None
+    digest = digest_answers(first)    # from the columns: no record made yet
+    records = first.records("Замеры")
+    assert [r.row for r in records if not r.ok] == [9, 14]
+    assert records[7].cell("value") == "F9" and records[7].get("value") == 9.0
+    assert records[0].values == dict(zip(first.columns("Замеры").values, [c[0] for c in first.columns("Замеры").values.values()], strict=True))  # noqa: E501
+    again = digest_answers(first)     # from the records
+    assert digest.count == again.count == 38
+    assert {k: (list(t.rows), {s: (list(v.days), list(v.values)) for s, v in t.series.items()})
+            for k, t in digest.touchpoints.items()} == \
+        {k: (list(t.rows), {s: (list(v.days), list(v.values)) for s, v in t.series.items()})
+         for k, t in again.touchpoints.items()}
+
+    second = check_values(source).workbook
+    assert second is not None
+    assert second.tables == first.tables and second.issues == first.issues
+    second.tables["Замеры"] = []      # what the summary does once the answers are digested
+    assert second.columns("Замеры") is not None and len(second.columns("Замеры") or []) == 0

@@ -4,14 +4,16 @@ thousands of workbooks of thousands of answers fit in memory."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from cxexcel.forms.kinds import MEASUREMENTS
 from cxexcel.validate import CheckedWorkbook
 from cxexcel.validate.rules.journey import touchpoint_key
 
 MEASUREMENTS_SHEET = MEASUREMENTS.sheets[0].name
+_Append = Callable[[Any], None]
 
 
 @dataclass
@@ -69,25 +71,32 @@ class AnswerDigest:
 
 def digest_answers(wb: CheckedWorkbook) -> AnswerDigest:
     """Fold the ok rows of «Замеры» into arrays; the per-row records can then be dropped."""
-    records = wb.tables.get(MEASUREMENTS_SHEET, [])
-    column = records[0].letters.get("touchpoint_code") if records else None
-    digest = AnswerDigest(wb.sheet_name(MEASUREMENTS_SHEET), column)
-    for record in records:
-        if not record.ok:
+    table = wb.columns(MEASUREMENTS_SHEET)
+    digest = AnswerDigest(wb.sheet_name(MEASUREMENTS_SHEET), table.letters.get("touchpoint_code") if table else None)
+    if not table:
+        return digest
+    blank: list[Any] = [None] * len(table)
+    codes, days, values, channels, metrics = (
+        table.values.get(key) or blank for key in ("touchpoint_code", "date", "value", "channel", "metric"))
+    not_ok = table.not_ok
+    # one pass over the columns (a pass costs more in touching thousands of values than in Python
+    # work); the appends of each spelling of (code, channel, metric) are looked up once
+    appends: dict[tuple[Any, Any, Any], tuple[_Append, _Append, _Append]] = {}
+    for row, code, day, value, channel, metric in zip(table.rows, codes, days, values, channels, metrics, strict=True):
+        if row in not_ok or not code or day is None or value is None:
             continue
-        values = record.values
-        code, day, value = values.get("touchpoint_code"), values.get("date"), values.get("value")
-        if not code or day is None or value is None:
-            continue
-        key = touchpoint_key(code)
-        tp = digest.touchpoints.get(key)
-        if tp is None:
-            tp = digest.touchpoints[key] = TouchpointAnswers(code)
-        tp.rows.append(record.row)
-        series_key = (values.get("channel") or "", values.get("metric") or "")
-        series = tp.series.get(series_key)
-        if series is None:
-            series = tp.series[series_key] = Series()
-        series.days.append(day.toordinal())
-        series.values.append(float(value))
+        append = appends.get((code, channel, metric))
+        if append is None:
+            key = touchpoint_key(code)
+            tp = digest.touchpoints.get(key)
+            if tp is None:
+                tp = digest.touchpoints[key] = TouchpointAnswers(code)
+            series_key = (channel or "", metric or "")
+            series = tp.series.get(series_key)
+            if series is None:
+                series = tp.series[series_key] = Series()
+            append = appends[(code, channel, metric)] = (tp.rows.append, series.days.append, series.values.append)
+        append[0](row)
+        append[1](day.toordinal())
+        append[2](float(value))
     return digest

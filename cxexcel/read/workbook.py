@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -46,16 +47,34 @@ class RawRow:
 
 @dataclass
 class RawTable:
+    """A table's data rows (blank ones dropped), held column by column: a measurements sheet has
+    thousands of rows, and the checks read it a column at a time."""
+
     declaration: TableSheet
     sheet_name: str
     header_row: int | None = None
     columns: dict[str, int] = field(default_factory=dict)
-    rows: list[RawRow] = field(default_factory=list)
+    # 0-based sheet row of each data row
+    row_numbers: list[int] = field(default_factory=list)
+    # one list of raw values per column key, in the order of `keys`, aligned with `row_numbers`
+    column_values: list[list[Any]] = field(default_factory=list)
+    # 0-based sheet row -> the values of unknown columns by header, for the rows that have any
+    extras: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # the set of each column's values, where the reader made one (None: not made): the checker
+    # judges each distinct value once
+    column_sets: list[set[Any] | None] = field(default_factory=list)
 
     @property
     def keys(self) -> list[str]:
         """Column keys found, in the order of each row's values."""
         return list(self.columns)
+
+    @property
+    def rows(self) -> list[RawRow]:
+        """The data rows one by one, for callers that read a table a row at a time."""
+        by_row = zip(*self.column_values, strict=True) if self.column_values else ([] for _ in self.row_numbers)
+        return [RawRow(r, list(values), dict(self.extras.get(r, {})))
+                for r, values in zip(self.row_numbers, by_row, strict=True)]
 
     def cell(self, key: str, row: int) -> str | None:
         """A1 reference of column `key` in 0-based sheet row `row`, if the column exists."""
@@ -103,7 +122,7 @@ class _Grid:
     def __init__(self, data: SheetData) -> None:
         self.rows: list[list[Any]] = data.rows
         self.height = len(self.rows)
-        self.width = max((len(r) for r in self.rows), default=0)
+        self.width = max(map(len, self.rows), default=0)
         # cells that hold a merged range's value only by being covered by it
         self.covered: set[tuple[int, int]] = set()
         for ref, text in data.formulas.errors.items():
@@ -344,10 +363,11 @@ class WorkbookReader:
         table = RawTable(decl, name)
         wanted = {normalize_title(c.title): c for c in decl.columns}
         best_row, best_hits = None, 0
+        covered = g.covered
         for r in range(min(g.height, HEADER_SEARCH_ROWS)):
             hits = sum(
-                isinstance(v := g.get(r, c), str) and (r, c) not in g.covered and normalize_title(v) in wanted
-                for c in range(g.width)
+                isinstance(v, str) and v != "" and (r, c) not in covered and normalize_title(v) in wanted
+                for c, v in enumerate(g.rows[r])
             )
             if hits > best_hits:
                 best_row, best_hits = r, hits
@@ -389,13 +409,37 @@ class WorkbookReader:
                     f"На листе «{name}» нет столбца «{col.header}».",
                     sheet=name, cell=cell_ref(best_row, 0), column=col.title,
                 )
-        used_extra: set[int] = set()
-        # a measurement sheet has thousands of rows: plain list indexing, no per-cell calls
         indexes = list(table.columns.values())
         found = set(indexes)
         other_columns = [c for c in range(g.width) if c not in found]
+        used_extra: set[int] = set()
+        if g.covered or other_columns or not indexes:
+            used_extra = self._read_rows(table, g, indexes, other_columns, extra)
+        else:
+            _read_columns(table, g.rows[best_row + 1:], best_row + 1, indexes)
+        for c in sorted(used_extra | set(extra)):
+            header = extra.get(c)
+            what = f"Столбец «{header}»" if header else f"Столбец {column_letter(c)} без заголовка"
+            if c in used_extra:
+                self._issue(
+                    Code.COLUMN_EXTRA,
+                    f"{what} не предусмотрен шаблоном; его значения не используются в своде.",
+                    sheet=name, cell=cell_ref(best_row, c), column=header, value=header,
+                )
+        return table
+
+    @staticmethod
+    def _read_rows(table: RawTable, g: _Grid, indexes: list[int], other_columns: list[int],
+                   extra: dict[int, str]) -> set[int]:
+        """Row by row, for a sheet with merged cells or columns the template does not have;
+        returns the unknown columns that hold values."""
+        assert table.header_row is not None
+        header_row = table.header_row
+        used_extra: set[int] = set()
+        row_numbers: list[int] = []
+        kept: list[list[Any]] = []
         covered = g.covered
-        for r in range(best_row + 1, g.height):
+        for r in range(header_row + 1, g.height):
             row = g.rows[r]
             width = len(row)
             values = [(None if (v := row[c]) == "" else v) if c < width else None for c in indexes]
@@ -408,21 +452,15 @@ class WorkbookReader:
             if not own and not extras:
                 # blank, or blank but for a merged label (a stage) spanning it
                 continue
+            row_numbers.append(r)
+            kept.append(values)
             if extras:
                 used_extra.update(extras)
-            table.rows.append(
-                RawRow(r, values, {extra.get(c) or cell_ref(best_row, c): v for c, v in extras.items()})
-            )
-        for c in sorted(used_extra | set(extra)):
-            header = extra.get(c)
-            what = f"Столбец «{header}»" if header else f"Столбец {column_letter(c)} без заголовка"
-            if c in used_extra:
-                self._issue(
-                    Code.COLUMN_EXTRA,
-                    f"{what} не предусмотрен шаблоном; его значения не используются в своде.",
-                    sheet=name, cell=cell_ref(best_row, c), column=header, value=header,
-                )
-        return table
+                table.extras[r] = {extra.get(c) or cell_ref(header_row, c): v for c, v in extras.items()}
+        table.row_numbers = row_numbers
+        table.column_values = [list(column) for column in zip(*kept, strict=True)] if kept \
+            else [[] for _ in indexes]
+        return used_extra
 
     def _read_form(self, decl: FormSheet, name: str, g: _Grid) -> RawForm:
         form = RawForm(decl, name)
@@ -450,6 +488,50 @@ class WorkbookReader:
                     severity=Severity.ERROR if f.required else Severity.WARNING,
                 )
         return form
+
+
+def _read_columns(table: RawTable, data: list[list[Any]], first: int, indexes: list[int]) -> None:
+    """The common sheet, where every column is the template's and nothing is merged: transposed
+    at C speed, so a row costs no Python work unless it is blank."""
+    count = len(data)
+    # rows are padded with None to the widest: a short row lacks only empty cells
+    transposed = list(zip_longest(*data)) if count else []
+    columns: list[list[Any]] = []
+    sets: list[set[Any] | None] = []
+    for c in indexes:
+        column = transposed[c] if c < len(transposed) else (None,) * count
+        # the set answers "any empty text?" and "any gap?" at once, and the checker needs it anyway
+        try:
+            distinct: set[Any] | None = set(column)
+        except TypeError:  # an unhashable value: no set
+            distinct = None
+        if "" in (column if distinct is None else distinct):
+            columns.append([None if v == "" else v for v in column])
+            if distinct is not None:
+                distinct.discard("")
+                distinct.add(None)
+        else:
+            columns.append(list(column))
+        sets.append(distinct)
+    rows = list(range(first, first + count))
+    if columns and all(None in (column if distinct is None else distinct)
+                       for column, distinct in zip(columns, sets, strict=True)):
+        # only a row with a gap in every column can be blank
+        blank = [i for i, v in enumerate(columns[0]) if v is None]
+        for kept in columns[1:]:
+            if not blank:
+                break
+            blank = [i for i in blank if kept[i] is None]
+        if blank:
+            dropped = set(blank)
+            keep = [i for i in range(count) if i not in dropped]
+            rows = [rows[i] for i in keep]
+            columns = [[column[i] for i in keep] for column in columns]
+            # a dropped row took its gaps with it
+            sets = [None for _ in columns]
+    table.row_numbers = rows
+    table.column_values = columns
+    table.column_sets = sets
 
 
 def read_workbook(

@@ -124,6 +124,11 @@ def serial_to_date(serial: float, date1904: bool) -> dt.date | None:
 
 # returned by a fast path that cannot decide a cell: the full check runs
 _SLOW = object()
+_NUMERIC = frozenset({ColumnType.NUMBER, ColumnType.INTEGER})
+_PLAIN_NUMBERS = frozenset({float, type(None)})
+_TEXT_OR_BLANK = frozenset({str, type(None)})
+# from how many distinct values a text column is judged all at once
+_MANY = 64
 
 
 class CellChecker:
@@ -143,9 +148,27 @@ class CellChecker:
             )
         )
 
-    def check_column(self, col: Column, raws: list[Any], rows: list[int], sheet: str, letter: str) -> list[Any]:
-        """Typed values of one column's cells; a cell the fast path cannot vouch for gets `check`."""
+    def check_column(self, col: Column, raws: list[Any], rows: list[int], sheet: str, letter: str,
+                     distinct: set[Any] | None = None) -> list[Any]:
+        """Typed values of one column's cells (`rows` are their Excel rows; `distinct`, if known, the
+        set of `raws`); a cell the fast path cannot vouch for gets `check`, in row order, so every
+        issue keeps its cell."""
         fast = self._fast_path(col)
+        if distinct is None:
+            try:
+                distinct = set(raws)
+            except TypeError:  # an unhashable value (values sent by the add-in may be anything)
+                distinct = None
+        # A column repeats a few scores, choices and dates: each distinct value is judged once. That
+        # holds only if equal values are equally valid: 1, True and 1.0 are equal but are not, so a
+        # number column must hold only floats and blanks. A string or a date equals only its kind.
+        if distinct is not None and (col.type not in _NUMERIC or set(map(type, raws)) <= _PLAIN_NUMBERS):
+            good, bad = self._judge(col, fast, distinct)
+            typed = list(raws) if good is None else list(map(good.get, raws))
+            if bad:
+                for i in [i for i, raw in enumerate(raws) if raw in bad]:
+                    typed[i] = self.check(col, raws[i], CellPlace(self.file, sheet, f"{letter}{rows[i]}", col.title))
+            return typed
         typed = []
         for raw, row in zip(raws, rows, strict=True):
             value = fast(raw)
@@ -153,6 +176,37 @@ class CellChecker:
                 value = self.check(col, raw, CellPlace(self.file, sheet, f"{letter}{row}", col.title))
             typed.append(value)
         return typed
+
+    def _judge(self, col: Column, fast: Callable[[Any], Any], distinct: set[Any]
+               ) -> tuple[dict[Any, Any] | None, set[Any]]:
+        """The fast path's answers for distinct values: the typed value of each good one (None when
+        every good value is typed as itself), and the bad ones."""
+        if col.type is ColumnType.TEXT and not col.suggestions and len(distinct) > _MANY \
+                and set(map(type, distinct)) <= _TEXT_OR_BLANK:
+            # IDs and comments rarely repeat: the plain text test, for all of them at once
+            texts = list(distinct)
+            if None in distinct:
+                texts.remove(None)
+            stripped = list(map(str.strip, texts))
+            if "" not in stripped and max(map(len, texts), default=0) <= self.max_chars:
+                bad = {None} if None in distinct and col.required else set()
+                # str.strip gives back the very string when there is nothing to strip
+                if stripped == texts:
+                    return None, bad
+                good = dict(zip(texts, stripped, strict=True))
+                if None in distinct and not col.required:
+                    good[None] = None
+                return good, bad
+        good = {}
+        bad = set()
+        for raw in distinct:
+            value = fast(raw)
+            if value is _SLOW:
+                bad.add(raw)
+            else:
+                good[raw] = value
+        # the fast path mostly answers with the cell's own value (a float, a date, a listed choice)
+        return (None if all(value is raw for raw, value in good.items()) else good), bad
 
     def _fast_path(self, col: Column) -> Callable[[Any], Any]:
         """A cheap test for the usual well-formed cell, returning _SLOW for anything else."""

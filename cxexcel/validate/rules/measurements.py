@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cxexcel.forms import catalog
 from cxexcel.forms.kinds import MEASUREMENTS
 from cxexcel.issues import Code
@@ -28,8 +30,26 @@ def on_scale(metric: catalog.Metric, value: float) -> bool:
 
 @rule("measurements")
 def values_and_dates(ctx: RuleContext) -> None:
+    table = ctx.wb.columns(MEASUREMENTS_SHEET)
+    if not table:
+        return
     programme, report_date = ctx.programme, ctx.wb.report_date
-    for record in ctx.wb.records(MEASUREMENTS_SHEET):
+    blank: list[Any] = [None] * len(table)
+    metrics, values, days = (table.values.get(key) or blank for key in ("metric", "value", "date"))
+    # thousands of answers repeat a few metrics, scale values and dates: each is judged once, and
+    # only the rows of a bad one are visited
+    off_scale = {(name, value) for name, value in set(zip(metrics, values, strict=True))
+                 if value is not None and (metric := catalog.METRICS_BY_NAME.get(name or "")) is not None
+                 and not on_scale(metric, value)}
+    bad_days = {day for day in set(days) if day is not None and (
+        not programme.pilot_start <= day <= programme.pilot_end or (report_date is not None and day > report_date))}
+    flagged: set[int] = set()
+    if off_scale:
+        flagged.update(i for i, pair in enumerate(zip(metrics, values, strict=True)) if pair in off_scale)
+    if bad_days:
+        flagged.update(i for i, day in enumerate(days) if day in bad_days)
+    for i in sorted(flagged):
+        record = table.record(i)
         metric = catalog.METRICS_BY_NAME.get(record.get("metric") or "")
         value = record.get("value")
         if metric is not None and value is not None and not on_scale(metric, value):
