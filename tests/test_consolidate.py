@@ -5,17 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import pickle
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import python_calamine as pc
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cxexcel.cli import cli
 from cxexcel.consolidate import FileStatus, consolidate
 from cxexcel.consolidate import collect as collect_module
-from cxexcel.forms import catalog
+from cxexcel.consolidate.figures import Summary, SummaryBuilder, indented_json
+from cxexcel.consolidate.inbox import scan_inbox
+from cxexcel.consolidate.workbook import write_summary_xlsx
+from cxexcel.forms import KINDS, catalog
 from cxexcel.programme import default_programme
 from cxexcel.template import build_workbook
 from tests.samples import CZN, REGION, sample_data
@@ -227,3 +235,104 @@ def test_touchpoint_sheet_has_every_metric_of_a_touchpoint_on_one_row(run: dict[
     assert row[header.index(catalog.CSAT)] == expected["value"]
     channels_at = next(n for n, r in enumerate(rows) if r[0] == "Метрики по каналам")
     assert rows[channels_at + 1][:2] == ["Субъект РФ", "Канал"]
+
+
+JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(), st.text(max_size=8),
+                         st.sampled_from(["},\x00{", ",\x00", "ё\n\"\\", ""]))
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=4),
+                            st.lists(st.dictionaries(st.text(max_size=4), JSON_SCALARS, max_size=4), max_size=5)),
+    max_leaves=30,
+)
+
+
+@given(JSON_VALUES)
+def test_summary_json_is_the_text_json_dumps_gives(value: Any) -> None:
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def test_summary_json_of_a_real_summary(run: dict[str, Any]) -> None:
+    summary = run["result"].summary
+    assert summary.to_json() == json.dumps(summary.to_dict(), ensure_ascii=False, indent=1)
+    assert (run["root"] / "out" / "Свод.json").read_text(encoding="utf-8") == summary.to_json()
+
+
+def test_rerun_reuses_the_rows_of_unchanged_regions(run: dict[str, Any], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    shutil.copytree(run["root"] / "inbox", inbox)
+    first = consolidate(inbox, out / "Свод.xlsx", as_of=AS_OF, json_output=out / "1.json", jobs=1)
+    computed: list[str] = []
+    real = SummaryBuilder._region
+
+    def counting(self: SummaryBuilder, region: str, outcomes: list[Any]) -> None:
+        computed.append(region)
+        real(self, region, outcomes)
+
+    monkeypatch.setattr(SummaryBuilder, "_region", counting)
+    second = consolidate(inbox, out / "Свод.xlsx", as_of=AS_OF, json_output=out / "2.json", jobs=1)
+    assert computed == []
+    assert second.summary.to_dict() == first.summary.to_dict()
+    # Kazan resubmits its measurements: only Kazan is computed again, and the summary is what a run
+    # without the cache makes
+    km = sample_data("measurements")
+    km["Замеры"] = measurement_rows(30, codes=["ТК-01"], start=dt.date(2021, 9, 12), seed=5)
+    km[catalog.TITLE_SHEET].update(region=OTHER_REGION, czn=OTHER_CZN)
+    build_workbook("measurements", inbox / "Татарстан" / "Замеры.xlsx", data=km)
+    third = consolidate(inbox, out / "Свод.xlsx", as_of=AS_OF, json_output=out / "3.json", jobs=1)
+    assert computed == [OTHER_REGION]
+    fresh = consolidate(inbox, tmp_path / "fresh" / "Свод.xlsx", as_of=AS_OF, json_output=tmp_path / "fresh.json",
+                        jobs=1, use_cache=False)
+    assert third.summary.to_dict() == fresh.summary.to_dict()
+    assert region_row(third.summary.to_dict(), OTHER_REGION)["answers"] == 30
+    assert (out / "3.json").read_bytes() == (tmp_path / "fresh.json").read_bytes()
+
+
+def test_cached_results_name_the_declared_kind(run: dict[str, Any]) -> None:
+    cached = [pickle.loads(p.read_bytes()) for p in (run["root"] / "out" / ".cxexcel-cache").glob("*.pickle")
+              if not p.name.startswith("summary-")]
+    kinds = [o.workbook.kind for o in cached if o.workbook is not None]
+    assert kinds and all(kind is KINDS[kind.key] for kind in kinds)
+
+
+def test_cells_are_written_as_before(tmp_path: Path) -> None:
+    summary = Summary(AS_OF, "federal", "test")
+    summary.regions.append({"region": REGION, "files": {"roadmap": 1}, "csat_pct": 50.0, "csat_pct_small_sample": True,
+                            "nps": 12.5, "nps_small_sample": False, "answers": 7, "cadence_ok": False,
+                            "meeting_deadlines_met": "1 из 2", "errors": True})
+    summary.tools.append({"region": REGION, "czn": "=HYPERLINK(\"x\")", "tool": "", "launch_date": "2021-09-10",
+                          "typed_before": math.nan, "typed_after": True, "before": 3, "effect_confirmed": True,
+                          "conclusion": "строка\x01"})
+    write_summary_xlsx(summary, tmp_path / "s.xlsx")
+    book = pc.CalamineWorkbook.from_path(str(tmp_path / "s.xlsx"))
+    svod = book.get_sheet_by_name("Свод").to_python()
+    row = dict(zip(svod[1], svod[2], strict=True))
+    assert row["CSAT, % (4–5)"] == "мало данных (50)" and row["NPS"] == 12.5 and row["Ответов (замеров)"] == 7
+    assert row["Периодичность совещаний соблюдена"] == "нет" and row["Ошибок в файлах"] == "да"
+    assert row["Совещания к срокам п. 2.1.9"] == "1 из 2" and row["Файлов: Дорожная карта"] == 1
+    tools = book.get_sheet_by_name("Инструменты").to_python()
+    row = dict(zip(tools[0], tools[1], strict=True))
+    assert row["ЦЗН"] == "=HYPERLINK(\"x\")" and row["Инструмент"] == ""
+    assert row["Дата запуска"] == dt.date(2021, 9, 10)
+    assert row["Значение до (указано)"] == "nan" and row["Значение после (указано)"] == "да"
+    assert row["До запуска (по замерам)"] == 3 and row["Эффект подтвержден"] == "да"
+    assert row["Вывод региона"] == "строка\ufffd"
+
+
+@pytest.mark.parametrize("max_files", [50, 2])
+def test_the_summary_inside_the_inbox_is_left_out_as_resolving_every_path_would(tmp_path: Path,
+                                                                               max_files: int) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "sub").mkdir(parents=True)
+    output = inbox / "sub" / "Свод.xlsx"
+    for path in (inbox / "a.xlsx", inbox / "Свод.xlsx", output, inbox / "z.txt"):
+        path.write_bytes(b"PK")
+    try:
+        (inbox / "ссылка.xlsx").symlink_to(output)
+        (inbox / "другая ссылка.xlsx").symlink_to(inbox / "a.xlsx")
+    except OSError:
+        pass  # no symlinks here (Windows without the right): the plain cases still count
+    expected = [e.relative for e in scan_inbox(inbox, max_files) if e.path.resolve() != output.resolve()]
+    assert [e.relative for e in scan_inbox(inbox, max_files, exclude=output)] == expected
+    assert "sub/Свод.xlsx" not in expected and "Свод.xlsx" in expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from collections.abc import Callable
 
 import pytest
@@ -25,6 +26,7 @@ from cxexcel.metrics import (
     EffectTest,
     Estimate,
     EstimateKind,
+    Pool,
     ces,
     ces_share,
     csat,
@@ -508,3 +510,62 @@ def test_welch_effect_properties(before: list[float], after: list[float]) -> Non
     if effect.p_value is not None:
         assert 0.0 <= effect.p_value <= 1.0
     json.dumps(effect.to_dict(), allow_nan=False)
+
+
+# --- pooled answers (metrics.pooled) ------------------------------------------------------
+
+# answers as a summary may hold them: on the scale, off it, fractions, -0.0, NaN, infinities
+ODD_ANSWERS = st.lists(
+    st.one_of(st.integers(-2, 12).map(float), st.sampled_from([-0.0, 0.5, 4.5, math.nan, math.inf, -math.inf]),
+              st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 1))),
+    max_size=60,
+)
+
+
+def _identical(one: Estimate, other: Estimate) -> bool:
+    """Equal to the last bit: the same kind and n, and every float the same (the sign of a zero too)."""
+    if (one.kind, one.n, one.small_sample) != (other.kind, other.n, other.small_sample):
+        return False
+    for a, b in ((one.value, other.value), (one.ci_low, other.ci_low), (one.ci_high, other.ci_high)):
+        if (a is None) != (b is None):
+            return False
+        if a is not None and b is not None and (a != b or math.copysign(1.0, a) != math.copysign(1.0, b)):
+            return False
+    return True
+
+
+@given(st.sampled_from(METRIC_NAMES), st.lists(ODD_ANSWERS, max_size=4), st.booleans())
+def test_pool_gives_the_figures_of_the_listed_answers(name: str, parts: list[list[float]], arrays: bool) -> None:
+    pool = Pool(name, [array("d", part) if arrays else part for part in parts])
+    answers = [v for part in parts for v in part]
+    assert len(pool) == len(answers)
+    for kind, _ in SUMMARIES[name]:
+        try:
+            expected = estimate(name, kind, answers)
+        except (OverflowError, ValueError) as error:
+            with pytest.raises(type(error)):
+                pool.estimate(kind)
+            continue
+        assert _identical(pool.estimate(kind), expected), (kind, pool.estimate(kind), expected)
+    if answers:
+        assert _identical(pool.headline(), headline(name, answers))
+
+
+def test_pool_counts_each_answer_and_keeps_the_sign_of_zero() -> None:
+    # thousands of answers of few values: counted once, the same figures as the list
+    answers = [float(1 + (i * 7) % 5) for i in range(5000)]
+    pool = Pool(CSAT, [array("d", answers[:1234]), array("d", answers[1234:])])
+    assert pool.estimate(EstimateKind.MEAN) == csat_mean(answers)
+    assert pool.estimate(EstimateKind.SHARE) == csat(answers)
+    # a -0.0 among the answers is not merged with 0.0 by counting
+    zeros = [-0.0, -0.0, 0.0]
+    assert math.copysign(1.0, Pool(WAIT_TIME, [zeros]).estimate(EstimateKind.MEDIAN).value or 1.0) == \
+        math.copysign(1.0, time_median(zeros).value or 1.0)
+    assert Pool(FIRST_CONTACT, [[-0.0, 1.0, 0.0]]).headline() == first_contact_resolution([-0.0, 1.0, 0.0])
+
+
+def test_pool_refuses_what_estimate_refuses() -> None:
+    with pytest.raises(ValueError, match="unknown metric"):
+        Pool("Неизвестная метрика", [])
+    with pytest.raises(ValueError, match="has no"):
+        Pool(CSAT, [[5.0]]).estimate(EstimateKind.MEDIAN)

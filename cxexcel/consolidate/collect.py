@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 import gc
 import hashlib
@@ -13,11 +14,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cxexcel import __version__
 from cxexcel.consolidate.answers import MEASUREMENTS_SHEET, AnswerDigest, digest_answers
 from cxexcel.consolidate.inbox import FileStatus, InboxEntry
-from cxexcel.forms import Level
+from cxexcel.forms import KINDS, Level, WorkbookKind
 from cxexcel.issues import Code, Issue, make_issue
 from cxexcel.programme import Programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
@@ -25,6 +27,22 @@ from cxexcel.validate import CheckedWorkbook, centre_key, check_file
 from cxexcel.validate.checked import mark_error_rows
 from cxexcel.validate.engine import internal_error_issue, sort_issues
 from cxexcel.validate.rules.journey import journey_touchpoints
+
+
+def _declared_kind(key: str) -> WorkbookKind:
+    return KINDS[key]
+
+
+def _reduce_kind(kind: WorkbookKind) -> str | tuple[Any, ...]:
+    """A declared kind travels as its key. Every cached result and every result a worker sends back
+    carried a copy of the whole declaration: a fifth of the cache, and of the time to load it."""
+    if KINDS.get(kind.key) is kind:
+        return (_declared_kind, (kind.key,))
+    return kind.__reduce_ex__(4)
+
+
+# registered for every pickler (a worker's results included), not only the cache's
+copyreg.pickle(WorkbookKind, _reduce_kind)
 
 
 @dataclass
@@ -37,6 +55,8 @@ class FileOutcome:
     issues: list[Issue] = field(default_factory=list)
     status: FileStatus = FileStatus.ACCEPTED
     reason: str = ""
+    # the file's content and the run's settings as one digest (its cache key); "" when the file was not hashed
+    key: str = ""
 
     @property
     def kind(self) -> str | None:
@@ -95,25 +115,41 @@ class ResultCache:
         self.folder = folder
 
     def load(self, key: str) -> FileOutcome | None:
-        if self.folder is None:
-            return None
-        path = self.folder / f"{key}.pickle"
-        try:
-            with path.open("rb") as fh:
-                outcome = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            return None
+        outcome = self._load(f"{key}.pickle")
         return outcome if isinstance(outcome, FileOutcome) else None
 
     def store(self, key: str, outcome: FileOutcome) -> None:
-        if self.folder is None or outcome.status is FileStatus.SKIPPED:
+        if outcome.status is not FileStatus.SKIPPED:
+            self._store(f"{key}.pickle", outcome)
+
+    def load_rows(self, key: str) -> dict[str, list[dict[str, Any]]] | None:
+        """A region's summary rows by list name, as store_rows left them."""
+        rows = self._load(f"summary-{key}.pickle")
+        if not isinstance(rows, dict) or not all(isinstance(v, list) for v in rows.values()):
+            return None
+        return rows
+
+    def store_rows(self, key: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+        self._store(f"summary-{key}.pickle", rows)
+
+    def _load(self, name: str) -> object:
+        if self.folder is None:
+            return None
+        try:
+            with (self.folder / name).open("rb") as fh:
+                return pickle.load(fh)
+        except Exception:
+            return None  # missing, damaged or written by other code (a kind it names is gone): only a miss
+
+    def _store(self, name: str, value: object) -> None:
+        if self.folder is None:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+            tmp = self.folder / f".{name}.{os.getpid()}.tmp"
             with tmp.open("wb") as fh:
-                pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / f"{key}.pickle")
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / name)
         except OSError:
             pass  # a cache that cannot be written only costs time
 
@@ -152,6 +188,7 @@ def check_entries(
         cached = cache.load(keys[i])
         if cached is not None:
             cached.entry = entry
+            cached.key = keys[i]
             for n, issue in enumerate(cached.issues):
                 if issue.file != str(entry.path):
                     cached.issues[n] = _moved(issue, entry.path)
@@ -170,6 +207,7 @@ def check_entries(
             for i, outcome in zip(todo, results, strict=True):
                 outcomes[i] = outcome
                 if i in keys:
+                    outcome.key = keys[i]
                     cache.store(keys[i], outcome)
                 if progress:
                     progress(1)
@@ -178,6 +216,7 @@ def check_entries(
             outcome = check_entry(entries[i], settings)
             outcomes[i] = outcome
             if i in keys:
+                outcome.key = keys[i]
                 cache.store(keys[i], outcome)
             if progress:
                 progress(1)

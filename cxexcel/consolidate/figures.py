@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
+import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import chain
+from typing import Any, TextIO
 
-from cxexcel.consolidate.collect import FileOutcome
+from cxexcel.consolidate.collect import FileOutcome, ResultCache
 from cxexcel.consolidate.inbox import STATUS_RU, FileStatus
 from cxexcel.forms import KINDS, Level, Sheet, TableSheet, catalog
 from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
 from cxexcel.issues import SEVERITY_RU, Severity, json_value
-from cxexcel.metrics import Estimate, EstimateKind, estimate, headline, tool_effect
+from cxexcel.metrics import Estimate, EstimateKind, Pool, tool_effect
 from cxexcel.programme import Programme
 from cxexcel.read.normalize import normalize_name
 from cxexcel.validate import Record
@@ -45,6 +49,7 @@ ANSWER_FIGURES = (
     ("service_time_mean", catalog.SERVICE_TIME, EstimateKind.MEAN),
     ("fcr_pct", catalog.FIRST_CONTACT, EstimateKind.SHARE),
 )
+METRICS = frozenset(catalog.METRIC_NAMES)
 NO_DATA = "нет данных"
 ROW_ERROR = "ошибка в строке"
 WHOLE_REGION = "в целом по субъекту"
@@ -86,6 +91,81 @@ class Summary:
             "files": self.files,
         }
 
+    def to_json(self) -> str:
+        """`json.dumps(self.to_dict(), ensure_ascii=False, indent=1)`, the same text."""
+        return indented_json(self.to_dict())
+
+    def write_json(self, out: TextIO) -> None:
+        """Write `to_json()` to a text file, a table at a time rather than as one string (a national
+        summary's JSON is over 100 MB)."""
+        write_indented_json(self.to_dict(), out.write)
+
+
+# json's indenting encoder is pure Python (seconds for a national summary's 10^5 rows); its C encoder
+# does not indent. Rows are encoded by the C encoder with this between items, then indented: JSON
+# escapes control characters inside strings, so it can only stand between items.
+_SEPARATOR = "\x00"
+_FLAT = json.JSONEncoder(ensure_ascii=False, separators=("," + _SEPARATOR, ": "))
+_SCALAR = json.JSONEncoder(ensure_ascii=False)
+# rows encoded by one C call: large enough to amortise the call, small enough to keep strings short
+_ROWS_PER_CALL = 2000
+
+
+def _is_flat(value: Any) -> bool:
+    """A non-empty dict of scalars: one C call encodes it."""
+    return isinstance(value, dict) and bool(value) and \
+        not any(isinstance(v, dict | list | tuple) for v in value.values())
+
+
+def _are_rows(items: list[Any] | tuple[Any, ...]) -> bool:
+    """Non-empty dicts of scalars (a summary's table), checked in C loops: a table has 10^5 rows."""
+    if set(map(type, items)) != {dict} or not all(items):
+        return False
+    kinds = set(map(type, chain.from_iterable(map(dict.values, items))))
+    return not any(issubclass(kind, dict | list | tuple) for kind in kinds)
+
+
+def indented_json(value: Any) -> str:
+    """What `json.dumps(value, ensure_ascii=False, indent=1)` gives."""
+    out = io.StringIO()
+    write_indented_json(value, out.write)
+    return out.getvalue()
+
+
+def write_indented_json(value: Any, write: Callable[[str], Any], depth: int = 0) -> None:
+    """Write the text `json.dumps(value, ensure_ascii=False, indent=1)` gives for `value` at nesting `depth`."""
+    here, inner = "\n" + " " * depth, "\n" + " " * (depth + 1)
+    if isinstance(value, dict):
+        if not value:
+            write("{}")
+        elif _is_flat(value):
+            write("{" + inner + _FLAT.encode(value)[1:-1].replace("," + _SEPARATOR, "," + inner) + here + "}")
+        else:
+            for n, (key, item) in enumerate(value.items()):
+                # a key as json writes it (a number or None becomes text): {key: 0} without its ": 0}"
+                write(("," if n else "{") + inner + _FLAT.encode({key: 0})[1:-4] + ": ")
+                write_indented_json(item, write, depth + 1)
+            write(here + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            write("[]")
+        elif _are_rows(value):
+            deeper = "\n" + " " * (depth + 2)
+            between_rows = inner + "}," + inner + "{" + deeper
+            for start in range(0, len(value), _ROWS_PER_CALL):
+                # [{"a": 1,<sep>"b": 2},<sep>{...}]: the separators between rows first, then within rows
+                body = _FLAT.encode(value[start:start + _ROWS_PER_CALL])[2:-2]
+                body = body.replace("}," + _SEPARATOR + "{", between_rows).replace("," + _SEPARATOR, "," + deeper)
+                write(("," if start else "[") + inner + "{" + deeper + body + inner + "}")
+            write(here + "]")
+        else:
+            for n, item in enumerate(value):
+                write(("," if n else "[") + inner)
+                write_indented_json(item, write, depth + 1)
+            write(here + "]")
+    else:
+        write(_SCALAR.encode(value))
+
 
 def _rounded(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
@@ -113,12 +193,18 @@ class Unit:
         return [o for o in self.outcomes if o.kind == kind]
 
 
+# the lists of Summary that are made region by region (and cached so); the rest are made for the whole inbox
+REGION_LISTS = ("regions", "tools", "monitoring", "touchpoints", "channels", "decisions", "meetings")
+
+
 class SummaryBuilder:
-    def __init__(self, outcomes: Sequence[FileOutcome], programme: Programme, as_of: dt.date, level: str):
+    def __init__(self, outcomes: Sequence[FileOutcome], programme: Programme, as_of: dt.date, level: str,
+                 cache: ResultCache | None = None):
         self.outcomes = outcomes
         self.accepted = [o for o in outcomes if o.status is FileStatus.ACCEPTED and o.workbook is not None]
         self.programme = programme
         self.summary = Summary(as_of, level, programme.version)
+        self.cache = cache if cache is not None and cache.folder is not None else None
 
     @property
     def as_of(self) -> dt.date:
@@ -137,19 +223,41 @@ class SummaryBuilder:
             by_region.setdefault(key, []).append(outcome)
         for key in sorted(by_region, key=lambda k: names[k]):
             region_outcomes = by_region[key]
-            region = names[key]
-            if self.summary.level == "region":
-                for czn, centre_outcomes in self._centres(region_outcomes):
-                    self.summary.regions.append(self._figures(Unit(region, czn, centre_outcomes))[0])
-            unit = Unit(region, WHOLE_REGION if self.summary.level == "region" else None, region_outcomes)
-            row, tools = self._figures(unit)
-            self.summary.regions.append(row)
-            self.summary.tools.extend(tools)
-            self._monitoring(unit)
-            self._lists(unit)
+            cache_key = self._region_key(region_outcomes) if self.cache else None
+            cached = self.cache.load_rows(cache_key) if self.cache and cache_key else None
+            lists = {name: getattr(self.summary, name) for name in REGION_LISTS}
+            if cached is not None and cached.keys() == lists.keys():
+                for name, rows in lists.items():
+                    rows.extend(cached[name])
+                continue
+            before = {name: len(rows) for name, rows in lists.items()}
+            self._region(names[key], region_outcomes)
+            if self.cache and cache_key:
+                self.cache.store_rows(cache_key, {name: rows[before[name]:] for name, rows in lists.items()})
         self._consultations()
         self._files_and_issues()
         return self.summary
+
+    def _region(self, region: str, region_outcomes: list[FileOutcome]) -> None:
+        if self.summary.level == "region":
+            for czn, centre_outcomes in self._centres(region_outcomes):
+                self.summary.regions.append(self._figures(Unit(region, czn, centre_outcomes))[0])
+        unit = Unit(region, WHOLE_REGION if self.summary.level == "region" else None, region_outcomes)
+        row, tools = self._figures(unit)
+        self.summary.regions.append(row)
+        self.summary.tools.extend(tools)
+        self._monitoring(unit)
+        self._lists(unit)
+
+    def _region_key(self, region_outcomes: list[FileOutcome]) -> str | None:
+        """What a region's rows are made of: its accepted files in order (content, settings and code version
+        in each file's key, and the path the rows name), the summary's date and level. Attribution and the
+        journey cross-check only compare files of one region, so nothing outside the region counts.
+        None when a file has no key."""
+        if any(not o.key for o in region_outcomes):
+            return None
+        parts = [self.as_of.isoformat(), self.summary.level, *(f"{o.key} {o.entry.relative}" for o in region_outcomes)]
+        return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _centres(self, outcomes: list[FileOutcome]) -> list[tuple[str, list[FileOutcome]]]:
         centres: dict[str, tuple[str, list[FileOutcome]]] = {}
@@ -269,15 +377,19 @@ class SummaryBuilder:
 
     def _answer_figures(self, unit: Unit) -> dict[str, Any]:
         digests = [o.answers for o in unit.of_kind("measurements") if o.answers is not None]
-        pooled: dict[str, list[float]] = {m: [] for m in catalog.METRIC_NAMES}
+        parts: dict[str, list[Sequence[float]]] = {m: [] for m in catalog.METRIC_NAMES}
         for digest in digests:
-            for metric in pooled:
-                pooled[metric].extend(v for _, v in digest.values(metric))
+            for tp in digest.touchpoints.values():
+                for (_, metric), series in tp.series.items():
+                    if metric in parts:
+                        parts[metric].append(series.values)
+        # one pool per metric: its answers are looked at once for all of its figures
+        pooled = {metric: Pool(metric, arrays) for metric, arrays in parts.items()}
         row: dict[str, Any] = {"answers": sum(d.count for d in digests)}
         for prefix, metric, kind in ANSWER_FIGURES:
-            row.update(estimate_fields(prefix, estimate(metric, kind, pooled[metric])))
+            row.update(estimate_fields(prefix, pooled[metric].estimate(kind)))
         for prefix, metric in (("wait_time", catalog.WAIT_TIME), ("service_time", catalog.SERVICE_TIME)):
-            row[f"{prefix}_median"] = _rounded(estimate(metric, EstimateKind.MEDIAN, pooled[metric]).value)
+            row[f"{prefix}_median"] = _rounded(pooled[metric].estimate(EstimateKind.MEDIAN).value)
         return row
 
     # --- «Мониторинг» -----------------------------------------------------------------------------
@@ -379,18 +491,25 @@ class SummaryBuilder:
             key = normalize_name(wb.czn or "")
             name, _, info = centres.get(key, (wb.czn or "", None, {}))
             centres[key] = (name, outcome.answers, info)
-        channel_values: dict[tuple[str, str], list[float]] = {}
+        # (channel, metric) -> the arrays of its answers, every centre of the unit
+        channel_parts: dict[tuple[str, str], list[Sequence[float]]] = {}
         for name, digest, info in (centres[k] for k in sorted(centres)):
             if digest is None:
                 continue
             for code_key in sorted(digest.touchpoints):
                 tp = digest.touchpoints[code_key]
                 journey_row = info.get(code_key, {})
+                parts: dict[str, list[Sequence[float]]] = {}
+                for (channel, metric), series in tp.series.items():
+                    if metric in METRICS:
+                        parts.setdefault(metric, []).append(series.values)
+                        channel_parts.setdefault((channel, metric), []).append(series.values)
                 for metric in catalog.METRIC_NAMES:
-                    values = [v for _, v in digest.values(metric, code_key=code_key)]
-                    if not values:
+                    arrays = parts.get(metric)
+                    pool = Pool(metric, arrays) if arrays else None
+                    if pool is None or not len(pool):
                         continue
-                    est = headline(metric, values)
+                    est = pool.headline()
                     self.summary.touchpoints.append({
                         "region": unit.region, "czn": name, "code": tp.code,
                         "touchpoint": journey_row.get("touchpoint"), "stage": journey_row.get("stage"),
@@ -398,14 +517,11 @@ class SummaryBuilder:
                         "value": _rounded(est.value), "ci_low": _rounded(est.ci_low),
                         "ci_high": _rounded(est.ci_high), "small_sample": est.small_sample,
                     })
-            for channel in sorted(digest.channels()):
-                for metric in catalog.METRIC_NAMES:
-                    channel_values.setdefault((channel, metric), []).extend(
-                        v for _, v in digest.values(metric, channel=channel))
-        for (channel, metric), values in sorted(channel_values.items()):
-            if not values:
+        for (channel, metric), arrays in sorted(channel_parts.items()):
+            pool = Pool(metric, arrays)
+            if not len(pool):
                 continue
-            est = headline(metric, values)
+            est = pool.headline()
             self.summary.channels.append({
                 "region": unit.region, "channel": channel, "metric": metric, "n": est.n,
                 "value": _rounded(est.value), "ci_low": _rounded(est.ci_low),
@@ -473,5 +589,6 @@ def _declared_row(region: str | None, czn: str | None, sheet: Sheet, record: Rec
 
 
 def build_summary(outcomes: Sequence[FileOutcome], programme: Programme, as_of: dt.date,
-                  level: str) -> Summary:
-    return SummaryBuilder(outcomes, programme, as_of, level).build()
+                  level: str, cache: ResultCache | None = None) -> Summary:
+    """The summary; with a cache, a region whose files did not change since a run is not computed again."""
+    return SummaryBuilder(outcomes, programme, as_of, level, cache).build()

@@ -54,12 +54,16 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None = None) -> Iterator[InboxEntry]:
+def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None = None,
+               exclude: Path | None = None) -> Iterator[InboxEntry]:
     """Every entry below `inbox`, sorted by path so runs are deterministic; lock files are ignored.
 
     A file over `max_hash_bytes` is not hashed (its sha256 is ""): it will be refused for its size,
-    and reading gigabytes to hash it would be the work the limit is there to avoid.
+    and reading gigabytes to hash it would be the work the limit is there to avoid. A path that
+    resolves to `exclude` (the summary being written into the inbox) is left out; it still counts
+    towards `max_files`.
     """
+    target = exclude.resolve() if exclude is not None else None
     found: list[Path] = []
     for root, dirs, files in os.walk(inbox, followlinks=False):
         dirs.sort()
@@ -74,10 +78,13 @@ def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None 
     for count, path in enumerate(found, start=1):
         relative = display_path(path.relative_to(inbox))
         if count > max_files:
-            yield InboxEntry(path, relative, 0, "", 0.0,
-                             f"в папке больше {max_files} файлов (предел --max-files); этот файл не обработан")
+            if target is None or path.resolve() != target:
+                yield InboxEntry(path, relative, 0, "", 0.0,
+                                 f"в папке больше {max_files} файлов (предел --max-files); этот файл не обработан")
             continue
-        yield _entry(path, relative, max_hash_bytes)
+        entry = _entry(path, relative, max_hash_bytes, target)
+        if entry is not None:
+            yield entry
 
 
 def _unreadable(exc: OSError) -> str:
@@ -92,11 +99,22 @@ _OS_ERRORS_RU = {
 }
 
 
-def _entry(path: Path, relative: str, max_hash_bytes: int | None = None) -> InboxEntry:
+def _is_target(path: Path, target: Path | None, link: bool) -> bool:
+    """path.resolve() == target, resolving (a stat per folder of the path) only a link or a file of the
+    target's name: whatever else resolves to a path of its own name."""
+    if target is None or (not link and os.path.normcase(path.name) != os.path.normcase(target.name)):
+        return False
+    return path.resolve() == target
+
+
+def _entry(path: Path, relative: str, max_hash_bytes: int | None = None,
+           exclude: Path | None = None) -> InboxEntry | None:
     try:
         info = path.lstat()
     except OSError as exc:
-        return InboxEntry(path, relative, 0, "", 0.0, _unreadable(exc))
+        return None if _is_target(path, exclude, False) else InboxEntry(path, relative, 0, "", 0.0, _unreadable(exc))
+    if _is_target(path, exclude, stat.S_ISLNK(info.st_mode)):
+        return None
     if stat.S_ISLNK(info.st_mode):
         return InboxEntry(path, relative, 0, "", 0.0, "символическая ссылка: не обрабатывается")
     if stat.S_ISDIR(info.st_mode):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from cxexcel.validate.rules.journey import DECISIONS_SHEET
 from cxexcel.validate.rules.roadmap import MEETINGS_SHEET
 
 SMALL_SAMPLE_TEXT = "мало данных"
+# writes one cell: (row, column, value that is not None, the whole row)
+CellWriter = Callable[[int, int, Any, dict[str, Any]], None]
 PAPER_A4, PAPER_A3 = 9, 8
 FIXED_CREATED = dt.datetime(2021, 7, 26)
 
@@ -96,14 +99,22 @@ def metric_columns() -> list[Col]:
 
 def pivot_metrics(rows: Sequence[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
     """Long rows (one per metric) folded into one row per key, metrics as columns."""
-    folded: dict[tuple[Any, ...], dict[str, Any]] = {}
+    folded: dict[Any, dict[str, Any]] = {}
+    key_of = itemgetter(*keys)
+    # the column keys of a metric, spelled once (a national summary folds hundreds of thousands of rows)
+    columns: dict[str, tuple[str, str]] = {}
     for row in rows:
-        target = folded.setdefault(tuple(row[k] for k in keys),
-                                   {k: v for k, v in row.items() if k not in ("metric", "n", "value")})
+        key = key_of(row)
+        target = folded.get(key)
+        if target is None:
+            target = folded[key] = {k: v for k, v in row.items() if k not in ("metric", "n", "value")}
         metric = row["metric"]
-        target[f"{metric}.n"] = row["n"]
+        names = columns.get(metric)
+        if names is None:
+            names = columns[metric] = (f"{metric}.n", f"{metric}_small_sample")
+        target[names[0]] = row["n"]
         target[metric] = row["value"]
-        target[f"{metric}_small_sample"] = row["small_sample"]
+        target[names[1]] = row["small_sample"]
     return list(folded.values())
 
 
@@ -145,6 +156,12 @@ def declared_columns(sheet: TableSheet, with_czn: bool = True) -> list[Col]:
     return cols
 
 
+def _undecorated(ws: Worksheet, name: str) -> Callable[..., Any]:
+    """XlsxWriter's write_* without the decorator that accepts "A1" cell names, which costs a tenth
+    of writing a national summary; the decorated method if a version no longer has the plain one."""
+    return getattr(ws, f"_{name}", None) or getattr(ws, name)
+
+
 class SummaryWriter:
     def __init__(self, book: xlsxwriter.Workbook, summary: Summary) -> None:
         self.book = book
@@ -165,6 +182,7 @@ class SummaryWriter:
             "overdue": book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "border": 1}),
             "plain": book.add_format({"border": 1}),
         }
+        self._texts: dict[str, str] = {}
 
     def write(self) -> None:
         s = self.summary
@@ -196,27 +214,66 @@ class SummaryWriter:
             flat[f"{prefix}_ci"] = f"{low:g}…{high:g}" if low is not None and high is not None else None
         return flat
 
-    def _write_cell(self, ws: Worksheet, r: int, c: int, col: Col, row: dict[str, Any]) -> None:
-        value = row.get(col.key)
-        if col.kind == "est" and value is not None and row.get(f"{col.key}_small_sample"):
-            # FORMS.md §5: under 30 answers a figure is shown as «мало данных», its n stays beside it
-            ws.write_string(r, c, f"{SMALL_SAMPLE_TEXT} ({value:g})", self.formats["small"])
-            return
-        if value is None or value == "":
-            return
+    def _writer(self, ws: Worksheet, col: Col) -> CellWriter:
+        """How a column's values are written, decided once per column rather than per cell
+        (the summary has over a million cells). The writer is called only for values that are not None."""
+        put_string, put_number = _undecorated(ws, "write_string"), _undecorated(ws, "write_number")
+        text_format, small_format = self.formats["text"], self.formats["small"]
+        number_format = self.formats["int" if col.kind == "int" else "num"]
+        text = self._text
+
+        def plain(r: int, c: int, value: Any, row: dict[str, Any]) -> None:
+            kind = type(value)
+            if kind is str:
+                if value:
+                    # user text stays text: "=HYPERLINK(…)" typed in a region's cell must not become a formula;
+                    # characters XML cannot hold (a non-UTF-8 file name) must not stop the summary
+                    put_string(r, c, text(value), text_format)
+            elif kind is float or kind is int:
+                if math.isfinite(value):
+                    put_number(r, c, value, number_format)
+                else:
+                    put_string(r, c, text(str(value)), text_format)
+            elif value == "":
+                return
+            elif isinstance(value, bool):
+                put_string(r, c, "да" if value else "нет")
+            elif isinstance(value, int | float) and math.isfinite(value):
+                put_number(r, c, value, number_format)
+            else:
+                put_string(r, c, text(str(value)), text_format)
+
+        if col.kind == "est":
+            small_key = f"{col.key}_small_sample"
+
+            def estimate(r: int, c: int, value: Any, row: dict[str, Any]) -> None:
+                if row.get(small_key):
+                    # FORMS.md §5: under 30 answers a figure is shown as «мало данных», its n stays beside it
+                    put_string(r, c, f"{SMALL_SAMPLE_TEXT} ({value:g})", small_format)
+                else:
+                    plain(r, c, value, row)
+            return estimate
         if col.kind == "bool":
-            ws.write_string(r, c, "да" if value else "нет")
-        elif col.kind == "date":
-            day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-            ws.write_datetime(r, c, dt.datetime(day.year, day.month, day.day), self.formats["date"])
-        elif isinstance(value, bool):
-            ws.write_string(r, c, "да" if value else "нет")
-        elif isinstance(value, int | float) and math.isfinite(value):
-            ws.write_number(r, c, value, self.formats["int" if col.kind == "int" else "num"])
-        else:
-            # user text stays text: "=HYPERLINK(…)" typed in a region's cell must not become a formula;
-            # characters XML cannot hold (a non-UTF-8 file name) must not stop the summary
-            ws.write_string(r, c, xml_text(str(value)), self.formats["text"])
+            def yes_no(r: int, c: int, value: Any, row: dict[str, Any]) -> None:
+                if value != "":
+                    put_string(r, c, "да" if value else "нет")
+            return yes_no
+        if col.kind == "date":
+            put_datetime, date_format = _undecorated(ws, "write_datetime"), self.formats["date"]
+
+            def date(r: int, c: int, value: Any, row: dict[str, Any]) -> None:
+                if value != "":
+                    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+                    put_datetime(r, c, dt.datetime(day.year, day.month, day.day), date_format)
+            return date
+        return plain
+
+    def _text(self, value: str) -> str:
+        """xml_text, remembered: region, centre and touchpoint names repeat thousands of times."""
+        found = self._texts.get(value)
+        if found is None:
+            found = self._texts[value] = xml_text(value)
+        return found
 
     def _table(self, name: str, cols: Sequence[Col], rows: Sequence[dict[str, Any]],
                title: str | None = None, first_row: int = 0, ws: Worksheet | None = None) -> Worksheet:
@@ -228,9 +285,15 @@ class SummaryWriter:
         for c, col in enumerate(cols):
             ws.write_string(r0, c, col.title, self.header)
             ws.set_column(c, c, col.width)
-        for i, row in enumerate(rows, start=1):
-            for c, col in enumerate(cols):
-                self._write_cell(ws, r0 + i, c, col, row)
+        plan = [(c, col.key, self._writer(ws, col)) for c, col in enumerate(cols)]
+        r = r0
+        for row in rows:
+            r += 1
+            get = row.get
+            for c, key, write in plan:
+                value = get(key)
+                if value is not None:
+                    write(r, c, value, row)
         if first_row == 0:
             ws.freeze_panes(r0 + 1, 1)
             ws.autofilter(r0, 0, r0 + max(len(rows), 1), len(cols) - 1)

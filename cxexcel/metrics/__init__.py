@@ -22,6 +22,7 @@ from cxexcel.metrics.estimates import (
     time_stats,
     valid_values,
 )
+from cxexcel.metrics.pooled import Pool
 from cxexcel.metrics.stats import (
     DifferenceTest,
     nps_variance,
@@ -45,6 +46,7 @@ __all__ = [
     "EffectTest",
     "Estimate",
     "EstimateKind",
+    "Pool",
     "ces",
     "ces_share",
     "csat",

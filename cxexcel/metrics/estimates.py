@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import partial
@@ -76,32 +76,42 @@ def valid_values(metric_name: str, values: Iterable[float]) -> list[float]:
     return kept
 
 
-def sample_variance(values: list[float], mean: float) -> float:
+def sample_variance(values: Sequence[float], mean: float) -> float:
     """Unbiased sample variance in plain floats (statistics.variance is exact but ~50× slower)."""
     return math.fsum((x - mean) ** 2 for x in values) / (len(values) - 1)
 
 
-def _empty(kind: EstimateKind) -> Estimate:
+def empty_estimate(kind: EstimateKind) -> Estimate:
+    """The figure of no answers."""
     return Estimate(kind, 0, None, None, None, True)
 
 
 def _share(values: list[float], success: Callable[[float], bool]) -> Estimate:
     n = len(values)
     if n == 0:
-        return _empty(EstimateKind.SHARE)
-    successes = sum(1 for v in values if success(v))
+        return empty_estimate(EstimateKind.SHARE)
+    return share_estimate(sum(1 for v in values if success(v)), n)
+
+
+def share_estimate(successes: int, n: int) -> Estimate:
+    """A share's figure from its counts (n >= 1): percent, Wilson interval."""
     low, high = wilson_interval(successes, n, CONFIDENCE)
     return Estimate(EstimateKind.SHARE, n, 100.0 * successes / n, 100.0 * low, 100.0 * high, n < SMALL_SAMPLE)
 
 
-def _mean(metric_name: str, values: list[float]) -> Estimate:
+def _mean(metric_name: str, values: Sequence[float]) -> Estimate:
     n = len(values)
     if n == 0:
-        return _empty(EstimateKind.MEAN)
+        return empty_estimate(EstimateKind.MEAN)
     mean = math.fsum(values) / n
+    return mean_estimate(metric_name, n, mean, lambda: sample_variance(values, mean))
+
+
+def mean_estimate(metric_name: str, n: int, mean: float, variance: Callable[[], float]) -> Estimate:
+    """A mean's figure (n >= 1) with its Student t interval; `variance` is asked for only when n >= 2."""
     if n == 1:
         return Estimate(EstimateKind.MEAN, 1, mean, None, None, True)
-    half = t_ppf(0.5 + CONFIDENCE / 2.0, n - 1) * math.sqrt(sample_variance(values, mean) / n)
+    half = t_ppf(0.5 + CONFIDENCE / 2.0, n - 1) * math.sqrt(variance() / n)
     # a mean of answers on a bounded scale lies on that scale: cut the interval to it
     metric = METRICS_BY_NAME[metric_name]
     low = max(mean - half, float(metric.minimum))
@@ -109,9 +119,20 @@ def _mean(metric_name: str, values: list[float]) -> Estimate:
     return Estimate(EstimateKind.MEAN, n, mean, min(low, mean), max(high, mean), n < SMALL_SAMPLE)
 
 
+# which answers a share counts (FORMS.md §5); shares computed from counts (pooled.py) use the same table
+SHARE_SUCCESS: dict[str, Callable[[float], bool]] = {
+    CSAT: lambda v: v >= 4,
+    CES: lambda v: v >= 5,
+    FIRST_CONTACT: lambda v: v == 1,
+}
+# NPS: promoters answer 9-10, detractors 0-6
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+
+
 def csat(values: Iterable[float]) -> Estimate:
     """CSAT %: percent of answers 4-5 among the 1-5 answers, Wilson interval."""
-    return _share(valid_values(CSAT, values), lambda v: v >= 4)
+    return _share(valid_values(CSAT, values), SHARE_SUCCESS[CSAT])
 
 
 def csat_mean(values: Iterable[float]) -> Estimate:
@@ -126,27 +147,31 @@ def ces(values: Iterable[float]) -> Estimate:
 
 def ces_share(values: Iterable[float]) -> Estimate:
     """Percent of CES answers 5-7, Wilson interval."""
-    return _share(valid_values(CES, values), lambda v: v >= 5)
+    return _share(valid_values(CES, values), SHARE_SUCCESS[CES])
 
 
 def first_contact_resolution(values: Iterable[float]) -> Estimate:
     """Percent of first-contact answers equal to 1 (resolved), Wilson interval."""
-    return _share(valid_values(FIRST_CONTACT, values), lambda v: v == 1)
+    return _share(valid_values(FIRST_CONTACT, values), SHARE_SUCCESS[FIRST_CONTACT])
 
 
 def nps_counts(values: Iterable[float]) -> tuple[int, int, int]:
     """(promoters 9-10, detractors 0-6, n) among the 0-10 answers."""
     answers = valid_values(NPS, values)
-    promoters = sum(1 for v in answers if v >= 9)
-    detractors = sum(1 for v in answers if v <= 6)
+    promoters = sum(1 for v in answers if v >= PROMOTER_MIN)
+    detractors = sum(1 for v in answers if v <= DETRACTOR_MAX)
     return promoters, detractors, len(answers)
 
 
 def nps(values: Iterable[float]) -> Estimate:
     """NPS = % answers 9-10 - % answers 0-6, with the standard normal interval cut to ±100."""
-    promoters, detractors, n = nps_counts(values)
+    return nps_estimate(*nps_counts(values))
+
+
+def nps_estimate(promoters: int, detractors: int, n: int) -> Estimate:
+    """NPS from its counts, with the standard normal interval cut to ±100."""
     if n == 0:
-        return _empty(EstimateKind.NPS)
+        return empty_estimate(EstimateKind.NPS)
     value = 100.0 * (promoters - detractors) / n
     half = 100.0 * normal_ppf(0.5 + CONFIDENCE / 2.0) * math.sqrt(nps_variance(promoters, detractors, n) / n)
     low, high = max(-100.0, value - half), min(100.0, value + half)
@@ -160,11 +185,20 @@ def time_mean(values: Iterable[float], metric_name: str = WAIT_TIME) -> Estimate
 
 def time_median(values: Iterable[float], metric_name: str = WAIT_TIME) -> Estimate:
     """Median time in minutes (>= 0), without an interval."""
-    answers = valid_values(metric_name, values)
+    return median_estimate(valid_values(metric_name, values))
+
+
+def median_estimate(answers: Sequence[float]) -> Estimate:
+    """The median of valid answers, without an interval."""
     n = len(answers)
     if n == 0:
-        return _empty(EstimateKind.MEDIAN)
-    return Estimate(EstimateKind.MEDIAN, n, float(statistics.median(answers)), None, None, n < SMALL_SAMPLE)
+        return empty_estimate(EstimateKind.MEDIAN)
+    return median_figure(n, statistics.median(answers))
+
+
+def median_figure(n: int, median: float) -> Estimate:
+    """A median's figure (n >= 1): no interval."""
+    return Estimate(EstimateKind.MEDIAN, n, float(median), None, None, n < SMALL_SAMPLE)
 
 
 def time_stats(values: Iterable[float], metric_name: str = WAIT_TIME) -> dict[str, Estimate]:
