@@ -156,12 +156,6 @@ def declared_columns(sheet: TableSheet, with_czn: bool = True) -> list[Col]:
     return cols
 
 
-def _undecorated(ws: Worksheet, name: str) -> Callable[..., Any]:
-    """XlsxWriter's write_* without the decorator that accepts "A1" cell names, which costs a tenth
-    of writing a national summary; the decorated method if a version no longer has the plain one."""
-    return getattr(ws, f"_{name}", None) or getattr(ws, name)
-
-
 class SummaryWriter:
     def __init__(self, book: xlsxwriter.Workbook, summary: Summary) -> None:
         self.book = book
@@ -217,7 +211,7 @@ class SummaryWriter:
     def _writer(self, ws: Worksheet, col: Col) -> CellWriter:
         """How a column's values are written, decided once per column rather than per cell
         (the summary has over a million cells). The writer is called only for values that are not None."""
-        put_string, put_number = _undecorated(ws, "write_string"), _undecorated(ws, "write_number")
+        put_string, put_number = ws.write_string, ws.write_number
         text_format, small_format = self.formats["text"], self.formats["small"]
         number_format = self.formats["int" if col.kind == "int" else "num"]
         text = self._text
@@ -259,7 +253,7 @@ class SummaryWriter:
                     put_string(r, c, "да" if value else "нет")
             return yes_no
         if col.kind == "date":
-            put_datetime, date_format = _undecorated(ws, "write_datetime"), self.formats["date"]
+            put_datetime, date_format = ws.write_datetime, self.formats["date"]
 
             def date(r: int, c: int, value: Any, row: dict[str, Any]) -> None:
                 if value != "":

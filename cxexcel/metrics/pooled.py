@@ -7,6 +7,7 @@ import math
 import struct
 import sys
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
 from typing import NamedTuple
@@ -28,14 +29,6 @@ from cxexcel.metrics.estimates import (
     share_estimate,
     valid_values,
 )
-
-try:
-    # what Counter(iterable) runs, without Counter's Python-level set-up (a summary pools ~10^5 tiny samples)
-    from collections import _count_elements  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - another Python implementation
-    def _count_elements(mapping: dict[float, int], iterable: Iterable[float]) -> None:
-        for x in iterable:
-            mapping[x] = mapping.get(x, 0) + 1
 
 _NEGATIVE_ZERO = struct.pack("=d", -0.0)
 _NEGATIVE_ZERO_BITS = struct.unpack("=q", _NEGATIVE_ZERO)[0]
@@ -143,9 +136,10 @@ class Pool:
         """(value, count) of the valid answers in value order, or None when a -0.0 is among the answers:
         counting would merge it with 0.0, and the list-based figures keep the sign of a zero."""
         if self._counts is None:
-            counts: dict[float, int] = {}
+            # Counter.update counts in C
+            counts: Counter[float] = Counter()
             for part in self._parts:
-                _count_elements(counts, part)
+                counts.update(part)
             if 0.0 in counts and any(_has_negative_zero(part) for part in self._parts):
                 return None
             low, high = self._scale.low, self._scale.high
