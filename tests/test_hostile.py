@@ -331,11 +331,13 @@ def test_quick_sheet_scan_gives_way_to_the_exact_scan_on_anything_unusual(cells:
 
 def test_quick_sheet_scan_bounds_come_from_the_dimension_and_are_proved() -> None:
     scan = _quick_extent(_sheet(b'<c r="C5999"><v>1</v></c><c r="B3" s="2"/>'))
-    assert scan is not None and (scan.rows, scan.columns, scan.values) == (5999, 26, 2)
-    wide = _SHEET_HEAD.replace(b"A1:C5001", b"A1:AB17")
-    scan = _quick_extent(_sheet(b'<c r="AZ19"><v>1</v></c>', wide))
-    assert scan is not None and (scan.rows, scan.columns) == (19, 52)
-    assert _quick_extent(_sheet(b'<c r="BA1"><v>1</v></c>', wide)) is None
+    assert scan is not None and (scan.rows, scan.columns, scan.values) == (5999, 3, 2)
+    assert _quick_extent(_sheet(b'<c r="D2"><v>1</v></c>')) is None
+    wide = _SHEET_HEAD.replace(b"A1:C5001", b"A1:CB17")
+    scan = _quick_extent(_sheet(b'<c r="CB19"><v>1</v></c><c r="BZ2"><v>1</v></c><c r="Z3"><v>1</v></c>', wide))
+    assert scan is not None and (scan.rows, scan.columns) == (19, 80)
+    assert _quick_extent(_sheet(b'<c r="CC1"><v>1</v></c>', wide)) is None
+    assert _quick_extent(_sheet(b'<c r="DA1"><v>1</v></c>', wide)) is None
     assert _quick_extent(_sheet(b"", _SHEET_HEAD.replace(b'<dimension ref="A1:C5001"/>', b""))) is None
 
 

@@ -527,7 +527,13 @@ _QUICK_HEAD = 512
 @functools.cache
 def _outside_pattern(columns: bytes, rows: bytes) -> re.Pattern[bytes]:
     """A cell tag whose reference is not plainly within A1:<columns><rows> (or is unusual)."""
-    letters = rb"[A-Z]" if len(columns) == 1 else rb"(?:[A-Z]|[A-" + columns[:1] + rb"][A-Z])"
+    first, last = columns[:1], columns[-1:]
+    if len(columns) == 1:
+        letters = rb"[A-" + last + rb"]"
+    else:
+        # A..Z, then two letters up to the last column: AA..(first-1)Z and first A..first last
+        before = rb"|[A-" + bytes([first[0] - 1]) + rb"][A-Z]" if first != b"A" else b""
+        letters = rb"(?:[A-Z]" + before + rb"|" + first + rb"[A-" + last + rb"])"
     lead, width = rows[:1], len(rows)
     shorter, same = str(width - 2).encode(), str(width - 1).encode()
     numbers = rb"[1-" + lead + rb"]" if width == 1 else (
@@ -553,11 +559,11 @@ def _quick_extent(data: bytes | bytearray) -> SheetScan | None:
     letters, digits = dimension.group(1), dimension.group(2)
     if len(letters) > 2:
         return None
-    # rows: up to the dimension's first digit, rounded up: A1:I5001 allows rows up to 5999
+    # rows: up to the dimension's first digit, rounded up: A1:I5001 allows rows up to 5999, columns up to I
     lead = int(digits[:1])
     rows = (lead + 1) * 10 ** (len(digits) - 1) - 1
-    columns = 26 if len(letters) == 1 else 26 * (ord(letters[:1]) - 64) + 26
-    if _outside_pattern(b"Z" if len(letters) == 1 else letters[:1] + b"Z", str(rows).encode()).search(data):
+    columns = column_index(letters)
+    if _outside_pattern(bytes(letters), str(rows).encode()).search(data):
         return None
     return SheetScan(rows, columns, data.count(b"</c>"), NO_FORMULAS, plain=True)
 
