@@ -41,6 +41,9 @@ class Code(StrEnum):
     FILE_WRONG_KIND = "file-wrong-kind"
     # a file whose check failed inside cxexcel itself (a bug): reported, never a crash of the whole run
     INTERNAL_ERROR = "internal-error"
+    # a file whose check killed the process checking it (a native crash in a reader, the OOM killer):
+    # reported, never a crash of the whole run, never cached (a re-run tries again)
+    WORKER_CRASHED = "worker-crashed"
     # structure
     META_MISSING = "meta-missing"
     META_MISMATCH = "meta-kind-mismatch"
@@ -125,6 +128,7 @@ RULES: dict[Code, Rule] = {
     Code.FILE_OLD_TEMPLATE: Rule(E, "Устаревший шаблон", "Книга заполнена по устаревшему шаблону версии 0.9."),
     Code.FILE_WRONG_KIND: Rule(E, "Книга другого вида", "Ожидалась книга «Замеры», а это книга «Путь клиента»."),
     Code.INTERNAL_ERROR: Rule(E, "Внутренняя ошибка проверки", "Файл не проверен из-за внутренней ошибки cxexcel (ValueError); сообщите разработчикам."),
+    Code.WORKER_CRASHED: Rule(E, "Проверка файла аварийно завершила процесс", "Проверка этого файла аварийно завершила рабочий процесс (сигнал SIGSEGV). Файл не учтен в своде; откройте его в Excel, сохраните заново и пришлите еще раз; если повторится — сообщите разработчикам, приложив файл."),
     Code.META_MISSING: Rule(W, "Нет служебного листа _meta", "Нет служебного листа «_meta»: вид книги определен по листам."),
     Code.META_MISMATCH: Rule(W, "Вид книги в _meta не совпадает с листами", "В «_meta» указан вид «Дорожная карта», но по листам это книга «Замеры»."),
     Code.TEMPLATE_NEWER: Rule(W, "Шаблон новее программы", "Книга сделана более новой версией шаблона (2.0)."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import datetime as dt
 import gc
@@ -9,10 +10,14 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +177,11 @@ def check_entries(
     cache: ResultCache,
     progress: Callable[[int], None] | None = None,
 ) -> list[FileOutcome]:
-    """Every entry's outcome, in the entries' order; cached outcomes are reused with their new path."""
+    """Every entry's outcome, in the entries' order; cached outcomes are reused with their new path.
+
+    With jobs > 1 files are checked in worker processes, and a worker that dies on a file costs that file
+    only (`_PooledCheck`); with jobs = 1 they are checked in this process, where nothing can survive a native
+    crash of a reader."""
     settings_key = _settings_key(settings)
     outcomes: list[FileOutcome | None] = [None] * len(entries)
     todo: list[int] = []
@@ -200,27 +209,242 @@ def check_entries(
             todo.append(i)
     if progress:
         progress(len(entries) - len(todo))
-    if jobs > 1 and len(todo) > 1:
-        context = multiprocessing.get_context("spawn" if sys.platform == "win32" else "forkserver")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-            results = pool.map(_check_one, [(entries[i], settings) for i in todo], chunksize=1)
-            for i, outcome in zip(todo, results, strict=True):
-                outcomes[i] = outcome
-                if i in keys:
-                    outcome.key = keys[i]
-                    cache.store(keys[i], outcome)
-                if progress:
-                    progress(1)
+    sink = _Sink(outcomes, keys, cache, progress)
+    if jobs > 1 and todo:
+        # even a single changed file goes to a worker: in this process a native crash would end the run.
+        # The task is looked up here, not bound at import, so that a test can hand the workers one that dies.
+        _PooledCheck(entries, settings, sink, _check_one).run(todo, jobs)
     else:
         for i in todo:
-            outcome = check_entry(entries[i], settings)
-            outcomes[i] = outcome
-            if i in keys:
-                outcome.key = keys[i]
-                cache.store(keys[i], outcome)
-            if progress:
-                progress(1)
+            sink(i, check_entry(entries[i], settings))
     return [o for o in outcomes if o is not None]
+
+
+@dataclass
+class _Sink:
+    """Where a checked file's outcome goes: its slot, the cache, the progress count."""
+
+    outcomes: list[FileOutcome | None]
+    keys: dict[int, str]
+    cache: ResultCache
+    progress: Callable[[int], None] | None
+
+    def __call__(self, i: int, outcome: FileOutcome, *, cache: bool = True) -> None:
+        self.outcomes[i] = outcome
+        # an outcome that says how the checking went rather than what the file holds (a dead worker, a result
+        # that could not travel back) is neither cached nor keyed: a re-run checks the file again, and a
+        # region's cached rows are never taken for a file that was not counted only this time
+        if cache and i in self.keys:
+            outcome.key = self.keys[i]
+            self.cache.store(self.keys[i], outcome)
+        if self.progress:
+            self.progress(1)
+
+
+Task = Callable[[tuple[InboxEntry, CheckSettings]], FileOutcome]
+
+# A pool holds at most this many files per worker: enough that no worker waits for its next file, few enough
+# that the files in flight when a worker dies can each be checked again alone at little cost.
+FILES_IN_FLIGHT_PER_WORKER = 2
+# Workers that keep dying point at the machine (no memory, an outside killer), not at a file. After this many
+# deaths checking a file alone with no file checked in between, or this many breaks of the pool that no file
+# explains, the files left are reported as not checked rather than tried again and again.
+MAX_CRASHES_IN_A_ROW = 5
+MAX_UNEXPLAINED_BREAKS = 8
+
+
+def _pool_context() -> Any:
+    # no fork of a process that may hold threads (the caller's, a test runner's)
+    return multiprocessing.get_context("spawn" if sys.platform == "win32" else "forkserver")
+
+
+class _PooledCheck:
+    """Files checked in worker processes so that a worker's death costs one file, not the summary.
+
+    A worker that dies (a native abort in python-calamine, the OOM killer, a kill from outside) breaks its
+    whole pool, and every file the pool held fails with it. The results already in are kept; the files that
+    were in flight are checked again one at a time in a process of their own, so the file that kills it is
+    known exactly and rejected (`worker-crashed`) while its siblings count; a fresh pool takes the rest.
+    A break that no file explains when checked alone (memory shared by too many workers) halves the pool."""
+
+    def __init__(self, entries: Sequence[InboxEntry], settings: CheckSettings, sink: _Sink, task: Task) -> None:
+        self.entries, self.settings, self.sink, self.task = entries, settings, sink, task
+        self.context = _pool_context()
+        self.pending: deque[int] = deque()
+        self.crashes_in_a_row = 0
+        self.unexplained_breaks = 0
+
+    def run(self, todo: Iterable[int], jobs: int) -> None:
+        self.pending.extend(todo)
+        workers = jobs
+        while self.pending:
+            suspects = self._pool(min(workers, len(self.pending)))
+            if suspects is None:
+                continue  # every pending file went through: the loop ends
+            culprits = self._alone(suspects)
+            if self.crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
+                self._give_up(f"рабочие процессы проверки аварийно завершились {self.crashes_in_a_row} раз подряд")
+            elif not culprits:
+                self.unexplained_breaks += 1
+                if self.unexplained_breaks >= MAX_UNEXPLAINED_BREAKS:
+                    self._give_up(f"рабочие процессы проверки аварийно завершались {self.unexplained_breaks} раз, "
+                                  "и ни один файл, проверенный отдельно, не оказался причиной")
+                workers = max(1, workers // 2)
+
+    def _pool(self, workers: int) -> list[int] | None:
+        """Check pending files in one pool: None when none is left, or the files it held when it broke."""
+        running: dict[Future[FileOutcome], int] = {}
+        with ProcessPoolExecutor(max_workers=workers, mp_context=self.context) as pool:
+            while self.pending or running:
+                broke = False
+                try:
+                    while self.pending and len(running) < FILES_IN_FLIGHT_PER_WORKER * workers:
+                        i = self.pending[0]
+                        running[pool.submit(self.task, (self.entries[i], self.settings))] = i
+                        self.pending.popleft()
+                except BrokenProcessPool:
+                    broke = True  # a worker died since the last wait: the pool takes nothing more
+                done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), set())
+                suspects = self._take(done, running)
+                if broke or suspects:
+                    # a broken pool fails every file it still holds, some of which may have been sent back
+                    # already: wait for them all, so none is lost and none is checked twice
+                    done, _ = wait(running)
+                    return sorted(suspects + self._take(done, running))
+        return None
+
+    def _take(self, done: Iterable[Future[FileOutcome]], running: dict[Future[FileOutcome], int]) -> list[int]:
+        """Hand the finished files' outcomes on; the files the pool's breaking took with it."""
+        broken = []
+        for future in done:
+            i = running.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                broken.append(i)
+                continue
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as error:  # a result that could not travel back, a Rust panic: this file's
+                self.sink(i, _failed(self.entries[i], internal_error_issue(self.entries[i].path, error)), cache=False)
+                continue
+            self.crashes_in_a_row = 0
+            self.sink(i, outcome)
+        return broken
+
+    def _alone(self, suspects: list[int]) -> int:
+        """Check each file once more, alone; how many killed their process (those are rejected)."""
+        culprits = 0
+        worker = _AloneWorker(self.context)
+        try:
+            for n, i in enumerate(suspects):
+                if self.crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
+                    self.pending.extendleft(reversed(suspects[n:]))  # reported with the rest as not checked
+                    break
+                result = worker.check(self.task, (self.entries[i], self.settings))
+                if isinstance(result, FileOutcome):
+                    self.crashes_in_a_row = 0
+                    self.sink(i, result)
+                else:
+                    culprits += 1
+                    self.crashes_in_a_row += 1
+                    self.sink(i, _crashed(self.entries[i], result), cache=False)
+        finally:
+            worker.close()
+        return culprits
+
+    def _give_up(self, why: str) -> None:
+        while self.pending:
+            i = self.pending.popleft()
+            self.sink(i, _not_checked(self.entries[i], why), cache=False)
+
+
+class _AloneWorker:
+    """A process that checks one file at a time, so that a file whose check kills it is known exactly (and
+    how it died: a pool does not say); after a death the next file gets a new process."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.process: Any = None
+        self.conn: Connection | None = None
+
+    def check(self, task: Task, args: tuple[InboxEntry, CheckSettings]) -> FileOutcome | int:
+        """The file's outcome, or the exit code of the process its check killed."""
+        if self.process is None or self.conn is None:
+            self.conn, child = self.context.Pipe()
+            self.process = self.context.Process(target=_serve_alone, args=(child,), daemon=True)
+            self.process.start()
+            child.close()  # only the child holds its end now: its death is an EOF here
+        try:
+            self.conn.send((task, args))
+            result = self.conn.recv()
+        except (EOFError, OSError):
+            self.conn.close()
+            self.process.join()
+            code: int = self.process.exitcode
+            self.process, self.conn = None, None
+            return code
+        assert isinstance(result, FileOutcome)
+        return result
+
+    def close(self) -> None:
+        if self.process is None or self.conn is None:
+            return
+        with contextlib.suppress(OSError):  # it died meanwhile: nothing to tell it
+            self.conn.send(None)
+        self.conn.close()
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.process, self.conn = None, None
+
+
+def _serve_alone(conn: Connection) -> None:
+    """The loop of an `_AloneWorker`'s process: a file in, its outcome out, until told to stop."""
+    while (job := conn.recv()) is not None:
+        task, (entry, settings) = job
+        try:
+            outcome = task((entry, settings))
+            conn.send(outcome)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # what a pool would send back as this file's exception
+            conn.send(_failed(entry, internal_error_issue(entry.path, error)))
+
+
+def _failed(entry: InboxEntry, issue: Issue) -> FileOutcome:
+    return FileOutcome(entry, issues=[issue], status=FileStatus.REJECTED, reason=issue.message)
+
+
+def _crashed(entry: InboxEntry, exitcode: int) -> FileOutcome:
+    return _failed(entry, make_issue(
+        Code.WORKER_CRASHED, str(entry.path),
+        f"Проверка этого файла аварийно завершила рабочий процесс ({_how_it_died(exitcode)}). Файл не учтен "
+        "в своде; откройте его в Excel, сохраните заново и пришлите еще раз; если повторится — сообщите "
+        "разработчикам, приложив файл.",
+    ))
+
+
+def _how_it_died(exitcode: int) -> str:
+    if exitcode >= 0:
+        return f"код завершения {exitcode}"
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = str(-exitcode)
+    # SIGKILL is what the OOM killer sends (and there is no SIGKILL on Windows)
+    memory = -exitcode == getattr(signal, "SIGKILL", None)
+    return f"сигнал {name}" + (": возможно, не хватило памяти" if memory else "")
+
+
+def _not_checked(entry: InboxEntry, why: str) -> FileOutcome:
+    return _failed(entry, make_issue(
+        Code.WORKER_CRASHED, str(entry.path),
+        f"Файл не проверен: {why}. Похоже, на компьютере не хватает памяти или процессы проверки завершает "
+        "другая программа. Файл не учтен в своде; запустите свод еще раз (при нехватке памяти — с меньшим "
+        "числом процессов, --jobs).",
+    ))
 
 
 def _moved(issue: Issue, path: Path) -> Issue:
