@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import pickle
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cxexcel.cli import cli
-from cxexcel.consolidate import FileStatus, consolidate
+from cxexcel.consolidate import CACHE_DIR_NAME, FileStatus, consolidate
 from cxexcel.consolidate import collect as collect_module
 from cxexcel.consolidate.figures import Summary, SummaryBuilder, indented_json
 from cxexcel.consolidate.inbox import scan_inbox
@@ -336,3 +338,29 @@ def test_the_summary_inside_the_inbox_is_left_out_as_resolving_every_path_would(
     expected = [e.relative for e in scan_inbox(inbox, max_files) if e.path.resolve() != output.resolve()]
     assert [e.relative for e in scan_inbox(inbox, max_files, exclude=output)] == expected
     assert "sub/Свод.xlsx" not in expected and "Свод.xlsx" in expected
+
+
+def test_cache_keeps_what_runs_use_and_forgets_the_rest(tmp_path: Path) -> None:
+    build_inbox(tmp_path)
+    out = tmp_path / "out" / "Свод.xlsx"
+    consolidate(tmp_path / "inbox", out, as_of=AS_OF, jobs=1)
+    cache = out.parent / CACHE_DIR_NAME
+    used = sorted(cache.glob("*.pickle"))
+    assert used
+    long_ago = time.time() - (collect_module.CACHE_KEEP_DAYS + 1) * 24 * 3600
+    # a file of a past round nobody sends any more, a run killed while storing, and an entry still in use
+    # that was last touched long ago
+    (cache / f"{'0' * 64}.pickle").write_bytes(b"old")
+    (cache / ".x.pickle.123.tmp").write_bytes(b"partial")
+    for path in (cache / f"{'0' * 64}.pickle", cache / ".x.pickle.123.tmp", used[0]):
+        os.utime(path, (long_ago, long_ago))
+    consolidate(tmp_path / "inbox", out, as_of=AS_OF, jobs=1)
+    assert not (cache / f"{'0' * 64}.pickle").exists()
+    assert not (cache / ".x.pickle.123.tmp").exists()
+    assert used[0].exists() and used[0].stat().st_mtime > time.time() - 3600
+    assert set(cache.glob("*.pickle")) >= set(used)
+    # entries younger than the limit stay even when this run did not use them (another inbox, same folder)
+    recent = cache / f"{'1' * 64}.pickle"
+    recent.write_bytes(b"other inbox")
+    consolidate(tmp_path / "inbox", out, as_of=AS_OF, jobs=1)
+    assert recent.exists()

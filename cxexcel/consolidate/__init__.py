@@ -106,6 +106,8 @@ def _consolidate(entries: list[InboxEntry], output: Path, as_of: dt.date | None,
         # errors="replace": a file name that was not UTF-8 must not stop the summary
         with atomic_output(json_path) as tmp, tmp.open("w", encoding="utf-8", errors="replace") as out:
             summary.write_json(out)
+    # only after a run that finished: an interrupted one has not yet marked what it uses
+    cache.prune()
     return ConsolidationResult(summary, outcomes, output, json_path)
 
 

@@ -12,6 +12,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -113,11 +114,22 @@ def _cache_key(entry: InboxEntry, settings_key: str) -> str:
     return hashlib.sha256(f"{settings_key}|{entry.sha256}".encode()).hexdigest()
 
 
+# A cache entry no run has used for this long is removed: files of past monitoring rounds are resubmitted
+# as new content, and without pruning the folder would grow by the inbox's size every round.
+CACHE_KEEP_DAYS = 60
+# an entry used by a run is touched at most once a day, so a re-run does not rewrite thousands of dates
+_TOUCH_AFTER_S = 24 * 3600
+# a temporary file this old is a leftover of a run that was killed while storing an entry
+_STALE_TEMPORARY_S = 3600
+
+
 class ResultCache:
     """Parsed results by file content, so a re-run redoes only files that changed."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        # entries this run read or wrote: kept (and their dates refreshed) by `prune`
+        self.used: set[str] = set()
 
     def load(self, key: str) -> FileOutcome | None:
         outcome = self._load(f"{key}.pickle")
@@ -142,9 +154,11 @@ class ResultCache:
             return None
         try:
             with (self.folder / name).open("rb") as fh:
-                return pickle.load(fh)
+                value = pickle.load(fh)
         except Exception:
             return None  # missing, damaged or written by other code (a kind it names is gone): only a miss
+        self.used.add(name)
+        return value
 
     def _store(self, name: str, value: object) -> None:
         if self.folder is None:
@@ -155,8 +169,36 @@ class ResultCache:
             with tmp.open("wb") as fh:
                 pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.folder / name)
+            self.used.add(name)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+    def prune(self, keep_days: float = CACHE_KEEP_DAYS, now: float | None = None) -> int:
+        """Remove the entries no run has used for `keep_days` and leftover temporaries; refresh the dates
+        of the entries this run used. Returns how many files were removed."""
+        if self.folder is None:
+            return 0
+        now = time.time() if now is None else now
+        removed = 0
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return 0
+        for entry in entries:
+            try:
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+                if entry.name in self.used:
+                    if age > _TOUCH_AFTER_S:
+                        os.utime(entry.path, (now, now))
+                elif (entry.name.endswith(".tmp") and age > _STALE_TEMPORARY_S) or (
+                        entry.name.endswith(".pickle") and age > keep_days * 24 * 3600):
+                    os.unlink(entry.path)
+                    removed += 1
+            except OSError:
+                continue  # another run removed or replaced it meanwhile: nothing to do
+        return removed
 
 
 def _check_one(args: tuple[InboxEntry, CheckSettings]) -> FileOutcome:
