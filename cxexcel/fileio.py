@@ -4,6 +4,7 @@ file names that came from users made safe for the formats and disks they are wri
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -11,6 +12,24 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+
+# what the operating system said, as a user reads it (its own words are English)
+_OS_ERROR_REASONS = {
+    errno.EACCES: "нет прав доступа, или файл открыт в другой программе (например, в Excel)",
+    errno.EPERM: "нет прав доступа, или файл открыт в другой программе (например, в Excel)",
+    errno.ENOENT: "такой папки нет",
+    errno.ENOTDIR: "часть пути — файл, а не папка",
+    errno.EEXIST: "на месте папки уже есть файл с таким именем",
+    errno.ENOSPC: "на диске нет места",
+    errno.EROFS: "диск доступен только для чтения",
+    errno.EIO: "ошибка диска",
+    errno.EBUSY: "файл занят другой программой",
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Russian (the system's own text when the case is unusual)."""
+    return _OS_ERROR_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 @contextlib.contextmanager

@@ -382,6 +382,24 @@ def test_desktop_only_action_on_the_server(measurements: Path) -> None:
                               "(Python на этом компьютере)."]
 
 
+def test_summary_that_cannot_be_written_is_explained(measurements: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import cxexcel.consolidate
+
+    def locked(folder: Path, output: Path) -> None:
+        # what Windows says when the previous summary is still open in Excel
+        raise PermissionError(errno.EACCES, "Permission denied", str(output))
+
+    monkeypatch.setattr(actions, "choose_folder", lambda start: tmp_path)
+    monkeypatch.setattr(cxexcel.consolidate, "consolidate", locked)
+    result = run("consolidate_folder", payload_from_xlsx(measurements), desktop=True)
+    [text] = alerts(result)
+    assert text.startswith("Свод не записан") and "открыт в другой программе" in text and "Закройте" in text
+    assert "Внутренняя ошибка" not in text
+
+
 def test_link_formula_quotes_the_sheet_name() -> None:
     assert link_formula("Лист 'А'", "B2") == "=HYPERLINK(\"#'Лист ''А'''!B2\",\"B2\")"
     assert link_formula('Лист "Б"', "C3") == "=HYPERLINK(\"#'Лист \"\"Б\"\"'!C3\",\"C3\")"

@@ -364,3 +364,14 @@ def test_cache_keeps_what_runs_use_and_forgets_the_rest(tmp_path: Path) -> None:
     recent.write_bytes(b"other inbox")
     consolidate(tmp_path / "inbox", out, as_of=AS_OF, jobs=1)
     assert recent.exists()
+
+
+def test_an_output_that_cannot_be_written_is_explained_not_a_crash(tmp_path: Path) -> None:
+    build_inbox(tmp_path)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the summary's folder should be", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["consolidate", str(tmp_path / "inbox"), "-o", str(blocker / "Свод.xlsx"),
+                                      "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert "не удалось записать или прочитать" in result.output and "на месте папки уже есть файл" in result.output
+    assert "Traceback" not in result.output and "Внутренняя ошибка" not in result.output

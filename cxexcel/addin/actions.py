@@ -23,6 +23,7 @@ from cxexcel.addin.marks import (
     remove_marks,
     write_check_sheet,
 )
+from cxexcel.fileio import os_error_reason
 from cxexcel.read.normalize import normalize_title, parse_cell_ref
 from cxexcel.validate import FileResult, check_values
 from cxexcel.validate.report import counts_text
@@ -173,7 +174,13 @@ def consolidate_folder(book: xw.Book, context: ActionContext) -> None:
         return
     # beside the folder, not in it: the summary must not become one of the next run's inputs
     output = folder.parent / f"Свод — {folder.name}.xlsx"
-    result = consolidate(folder, output)
+    try:
+        result = consolidate(folder, output)
+    except OSError as exc:
+        # the usual case: the previous summary is still open in Excel, which locks it
+        alert(book, f"Свод не записан: не удалось записать или прочитать «{exc.filename or output}» — "
+                    f"{os_error_reason(exc)}. Закройте прежний свод в Excel и повторите.", title=title, critical=True)
+        return
     accepted, rejected = result.count(FileStatus.ACCEPTED), result.count(FileStatus.REJECTED)
     alert(book, f"Свод по папке «{folder}» готов: {output}. Принято файлов: {accepted}, отклонено: {rejected} "
                 "(причины — на листе «Файлы»).", title=title)

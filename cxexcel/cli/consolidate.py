@@ -10,7 +10,7 @@ import click
 
 from cxexcel.cli.options import as_of_option, limits_options, load_programme_or_exit, programme_option
 from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, consolidate
-from cxexcel.fileio import printable
+from cxexcel.fileio import os_error_reason, printable
 from cxexcel.read import Limits
 from cxexcel.validate.report import counts_text, plural
 
@@ -62,6 +62,13 @@ def run_with_progress(inbox: Path, output: Path, **kwargs: object) -> Consolidat
 
     try:
         return consolidate(inbox, output, on_total=on_total, on_progress=on_progress, **kwargs)  # type: ignore[arg-type]
+    except OSError as exc:
+        # every input's own failure is an issue of that file: what escapes is the output (or the inbox itself)
+        where = exc.filename or output
+        click.echo(printable(f"Ошибка: не удалось записать или прочитать «{where}»: {os_error_reason(exc)}. "
+                             "Свод не записан; укажите другую папку для свода (-o) или закройте файл свода, "
+                             "если он открыт."), err=True)
+        raise SystemExit(1) from exc
     finally:
         bar = state.get("bar")
         if bar is not None:

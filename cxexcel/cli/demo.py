@@ -11,6 +11,7 @@ from cxexcel.cli.consolidate import run_with_progress, summary_screen
 from cxexcel.consolidate import default_jobs
 from cxexcel.demo import DEFAULT_REGIONS, DEFAULT_SEED, DemoManifest, Expected, generate_inbox
 from cxexcel.demo.inbox import MIN_ANSWERS
+from cxexcel.fileio import os_error_reason
 from cxexcel.forms import catalog
 from cxexcel.programme import default_programme
 from cxexcel.validate.report import plural
@@ -110,7 +111,7 @@ def demo(out_dir: Path, regions: int, seed: int, answers: int | None, jobs: int 
         click.echo(f"Ошибка: {exc}", err=True)
         raise SystemExit(2) from exc
     except OSError as exc:
-        click.echo(f"Ошибка: не удалось подготовить папку «{out_dir}»: {exc.strerror or exc}", err=True)
+        click.echo(f"Ошибка: не удалось подготовить папку «{out_dir}»: {os_error_reason(exc)}", err=True)
         raise SystemExit(1) from exc
     inbox = out_dir / INBOX_NAME
     workers = jobs or default_jobs()
@@ -118,7 +119,7 @@ def demo(out_dir: Path, regions: int, seed: int, answers: int | None, jobs: int 
     try:
         manifest = generate_inbox(inbox, regions=regions, seed=seed, answers_per_centre=answers, jobs=workers)
     except OSError as exc:
-        click.echo(f"Ошибка: не удалось записать файлы в папку «{inbox}»: {exc.strerror or exc}", err=True)
+        click.echo(f"Ошибка: не удалось записать файлы в папку «{inbox}»: {os_error_reason(exc)}", err=True)
         raise SystemExit(1) from exc
     click.echo(generated_text(manifest))
     click.echo("Свожу файлы…")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from cxexcel.fileio import os_error_reason
 from cxexcel.forms import KINDS, catalog
 from cxexcel.programme import Programme, ProgrammeError, load_programme
 from cxexcel.template import build_templates, find_region, similar_regions
@@ -69,7 +70,7 @@ def templates(
     try:
         paths = build_templates(out_dir, kinds or None, programme=programme, region=region, czn=czn)
     except OSError as exc:
-        click.echo(f"Ошибка: не удалось записать шаблоны в папку {out_dir}: {exc.strerror or exc}", err=True)
+        click.echo(f"Ошибка: не удалось записать шаблоны в папку {out_dir}: {os_error_reason(exc)}", err=True)
         raise SystemExit(1) from exc
     for path in paths:
         click.echo(str(path))

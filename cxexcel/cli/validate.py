@@ -14,7 +14,7 @@ from cxexcel.cli.options import (
     load_programme_or_exit,
     programme_option,
 )
-from cxexcel.fileio import display_path, printable
+from cxexcel.fileio import display_path, os_error_reason, printable
 from cxexcel.forms import KINDS
 from cxexcel.read import Limits
 from cxexcel.validate import check_files, render_text
@@ -66,7 +66,7 @@ def validate_command(paths: tuple[Path, ...], as_of: dt.date | None, output_form
                 continue
             except OSError as exc:
                 click.echo(printable(f"Копию с отметками для {display_path(result.path)} записать не удалось: "
-                                     f"{exc.strerror or exc}."), err=True)
+                                     f"{os_error_reason(exc)}."), err=True)
                 continue
             except Exception as exc:  # openpyxl refuses what the fast reader accepted: no copy, no crash
                 click.echo(printable(f"Копию с отметками для {display_path(result.path)} сделать не удалось: "

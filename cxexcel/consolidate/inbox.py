@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from cxexcel.fileio import display_path
+from cxexcel.fileio import display_path, os_error_reason
 
 # spreadsheet files are read (or rejected with the reader's own message); anything else is skipped
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -88,7 +88,7 @@ def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None 
 
 
 def _unreadable(exc: OSError) -> str:
-    return f"файл не читается: {_OS_ERRORS_RU.get(exc.errno or 0, exc.strerror)}"
+    return f"файл не читается: {_OS_ERRORS_RU.get(exc.errno or 0) or os_error_reason(exc)}"
 
 
 _OS_ERRORS_RU = {
