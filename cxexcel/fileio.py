@@ -17,7 +17,7 @@ from pathlib import Path
 _OS_ERROR_REASONS = {
     errno.EACCES: "нет прав доступа, или файл открыт в другой программе (например, в Excel)",
     errno.EPERM: "нет прав доступа, или файл открыт в другой программе (например, в Excel)",
-    errno.ENOENT: "такой папки нет",
+    errno.ENOENT: "такого файла или папки нет",
     errno.ENOTDIR: "часть пути — файл, а не папка",
     errno.EEXIST: "на месте папки уже есть файл с таким именем",
     errno.ENOSPC: "на диске нет места",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from cxexcel.fileio import os_error_reason
+
 DEFAULT_PROGRAMME_FILE = "programme_2021.json"
 
 
@@ -95,9 +97,12 @@ def load_programme(path: str | Path) -> Programme:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ProgrammeError(f"Не удалось прочитать файл программы {path}: {exc.strerror}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ProgrammeError(f"Файл программы {path} не является корректным JSON: {exc}") from exc
+        raise ProgrammeError(f"Не удалось прочитать файл программы {path}: {os_error_reason(exc)}") from exc
+    except json.JSONDecodeError as exc:
+        raise ProgrammeError(f"Файл программы {path} не является корректным JSON: ошибка в строке {exc.lineno}, "
+                             f"позиция {exc.colno}. Исправьте файл или возьмите программу по умолчанию.") from exc
+    except UnicodeDecodeError as exc:
+        raise ProgrammeError(f"Файл программы {path} не в кодировке UTF-8; сохраните его в UTF-8.") from exc
     try:
         return Programme.model_validate(data)
     except ValidationError as exc:

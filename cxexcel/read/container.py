@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 
+from cxexcel.fileio import os_error_reason
 from cxexcel.read.errors import UnreadableReason, UnreadableWorkbook
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -137,7 +138,7 @@ def open_container(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Contain
     except FileNotFoundError:
         raise _fail(UnreadableReason.NOT_FOUND, "Файл не найден.") from None
     except OSError as exc:
-        raise _fail(UnreadableReason.NOT_FOUND, f"Файл не удалось открыть ({exc.strerror}).") from exc
+        raise _fail(UnreadableReason.NOT_FOUND, f"Файл не удалось открыть: {os_error_reason(exc)}.") from exc
     if not stat.S_ISREG(info.st_mode):
         raise _fail(UnreadableReason.NOT_A_FILE,
                     "Это не обычный файл (папка, ссылка или устройство): пропущен.")
@@ -154,7 +155,7 @@ def open_container(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Contain
             head = fh.read(4096)
     except OSError as exc:
         raise _fail(UnreadableReason.NOT_FOUND,
-                    f"Файл не удалось открыть ({exc.strerror}): нет доступа или он занят.") from exc
+                    f"Файл не удалось открыть: {os_error_reason(exc)}.") from exc
     if head.startswith(_OLE_MAGIC):
         raise _sniff_ole(path)
     if not head.startswith(_ZIP_MAGIC):
