@@ -195,10 +195,7 @@ def check_cells(read: ReadWorkbook, max_chars: int = 32_767) -> CheckedWorkbook:
     for name, table in read.tables.items():
         wb.sheet_names[name] = table.sheet_name
         declared = {c.key: c for c in table.declaration.columns}
-        rows = table.row_numbers
-        # rows without a blank one between them are a range
-        excel_rows = list(range(rows[0] + 1, rows[-1] + 2)) if rows and rows[-1] - rows[0] == len(rows) - 1 \
-            else [r + 1 for r in rows]
+        excel_rows = [r + 1 for r in table.row_numbers]
         letters = {key: column_letter(index) for key, index in table.columns.items()}
         # column by column: one check routine per column, each distinct well-typed value checked once
         sets = table.column_sets or [None] * len(table.columns)
