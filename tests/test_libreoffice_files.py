@@ -138,3 +138,28 @@ def test_inbox_filled_in_libreoffice_consolidates_to_independent_figures(lo: Lib
     first = [a[5] for a in answers if a[1] == "ТК-01" and a[4] == catalog.CSAT]
     assert tp[("ТК-01", catalog.CSAT)]["n"] == len(first)
     assert tp[("ТК-01", catalog.CSAT)]["value"] == round(100 * sum(v >= 4 for v in first) / len(first), 2)
+
+
+def test_summary_lists_read_the_same_in_libreoffice(lo: LibreOffice, tmp_path: Path) -> None:
+    """The lists' rows are XML of our own (consolidate/sheetxml.py): LibreOffice reads every cell of
+    them as python-calamine does, a user's odd text, dates and numbers included."""
+    import python_calamine as pc
+
+    from cxexcel.consolidate.figures import Summary
+    from cxexcel.consolidate.workbook import write_summary_xlsx
+
+    texts = ["<r><t>x</t></r>", "=HYPERLINK(\"x\")", "  края  ", "&lt; <b>", "строка\nвторая", "_x0041_"]
+    summary = Summary(dt.date(2021, 10, 15), "federal", "test")
+    for n, text in enumerate(texts):
+        summary.tools.append({"region": REGION, "czn": CZN, "tool": text, "launch_date": f"2021-09-{n + 10}",
+                              "before": n + 0.25, "before_n": n, "effect_confirmed": n % 2 == 0})
+    path = tmp_path / "Свод.xlsx"
+    write_summary_xlsx(summary, path)
+    assert lo.check_opens(path).sheets[0] == "Свод"
+    ours = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Инструменты").to_python()
+    theirs = lo.recalc_read(path, "Инструменты", f"A1:O{len(texts) + 1}")
+    assert [row[2] for row in theirs[1:]] == texts == [row[2] for row in ours[1:]]
+    for lo_row, our_row in zip(theirs[1:], ours[1:], strict=True):
+        # LibreOffice gives dates as serial numbers
+        assert lo_row[5] == (our_row[5] - dt.date(1899, 12, 30)).days
+        assert lo_row[8:10] == our_row[8:10] and lo_row[14] == our_row[14]

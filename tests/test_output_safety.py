@@ -232,8 +232,9 @@ def _consolidate_process(inbox: Path, out: Path, home: Path, slow_writer: Path |
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
 
 
-# `cxexcel consolidate` whose summary writer pauses after each zip member it writes, having first
-# touched a marker file: a kill then lands while the summary is half written, every time
+# `cxexcel consolidate` whose summary writer pauses after each zip member it writes to a file (not the
+# package XlsxWriter builds in memory), having first touched a marker file: a kill then lands while the
+# summary file is half written, every time
 _SLOW_WRITER = """
 import sys, time, zipfile
 marker = sys.argv.pop(1)
@@ -241,8 +242,9 @@ for name in ("write", "writestr"):
     real = getattr(zipfile.ZipFile, name)
     def slow(self, *args, _real=real, **kwargs):
         _real(self, *args, **kwargs)
-        open(marker, "a").close()
-        time.sleep(0.2)
+        if self.filename:
+            open(marker, "a").close()
+            time.sleep(0.2)
     setattr(zipfile.ZipFile, name, slow)
 from cxexcel.cli import main
 sys.argv[0] = "cxexcel"

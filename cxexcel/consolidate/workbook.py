@@ -1,8 +1,9 @@
-"""Writing the summary workbook (XlsxWriter): «Свод», «Мониторинг», lists, «Ошибки», «Файлы», «Панель»."""
+"""Writing the summary workbook: «Свод», «Мониторинг», lists, «Ошибки», «Файлы», «Панель» (XlsxWriter + sheetxml)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from cxexcel import __version__
 from cxexcel.consolidate.figures import WHOLE_REGION, Summary
+from cxexcel.consolidate.sheetxml import SCRATCH_ROW, Cell, RowBlock, excel_serial, splice_rows, xlsxwriter_text
 from cxexcel.fileio import atomic_output, xml_text
 from cxexcel.forms import KINDS, Level, TableSheet, catalog
 from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
@@ -23,8 +25,8 @@ from cxexcel.validate.rules.journey import DECISIONS_SHEET
 from cxexcel.validate.rules.roadmap import MEETINGS_SHEET
 
 SMALL_SAMPLE_TEXT = "мало данных"
-# writes one cell: (row, column, value that is not None, the whole row)
-CellWriter = Callable[[int, int, Any, dict[str, Any]], None]
+# makes one cell of a value that is not None, given its whole row
+CellMaker = Callable[[Any, dict[str, Any]], Cell | None]
 PAPER_A4, PAPER_A3 = 9, 8
 FIXED_CREATED = dt.datetime(2021, 7, 26)
 
@@ -168,6 +170,7 @@ class SummaryWriter:
             "num": book.add_format({"num_format": "0.0#"}),
             "date": book.add_format({"num_format": "dd.mm.yyyy"}),
             "small": book.add_format({"italic": True, "font_color": "#7F7F7F"}),
+            "title": book.add_format({"bold": True, "font_size": 13}),
         }
         self.status_formats = {
             catalog.STATUS_DONE: book.add_format({"bg_color": "#C6EFCE", "border": 1}),
@@ -177,12 +180,15 @@ class SummaryWriter:
             "plain": book.add_format({"border": 1}),
         }
         self._texts: dict[str, str] = {}
+        # sheet name -> the lists whose rows sheetxml writes
+        self.spliced: dict[str, list[RowBlock]] = {}
 
     def write(self) -> None:
         s = self.summary
         region_rows = [self._flatten(r) for r in s.regions]
+        # «Панель»'s charts read «Свод»: XlsxWriter writes it, so that the charts carry its figures
         self._table("Свод", _region_columns(s.level), region_rows,
-                    title=f"Свод пилотной апробации на {s.as_of:%d.%m.%Y}")
+                    title=f"Свод пилотной апробации на {s.as_of:%d.%m.%Y}", spliced=False)
         self._monitoring()
         self._touchpoints()
         self._table("Инструменты", TOOL_COLUMNS, s.tools)
@@ -208,111 +214,116 @@ class SummaryWriter:
             flat[f"{prefix}_ci"] = f"{low:g}…{high:g}" if low is not None and high is not None else None
         return flat
 
-    def _writer(self, ws: Worksheet, col: Col) -> CellWriter:
-        """How a column's values are written, decided once per column rather than per cell
-        (the summary has over a million cells). The writer is called only for values that are not None."""
-        put_string, put_number = ws.write_string, ws.write_number
+    def _cell_maker(self, col: Col) -> CellMaker:
+        """How a column's values become cells, decided once per column rather than per cell (the summary
+        has over a million cells). Called only for values that are not None."""
         text_format, small_format = self.formats["text"], self.formats["small"]
         number_format = self.formats["int" if col.kind == "int" else "num"]
-        text = self._text
 
-        def plain(r: int, c: int, value: Any, row: dict[str, Any]) -> None:
+        def plain(value: Any, row: dict[str, Any]) -> Cell | None:
             kind = type(value)
             if kind is str:
-                if value:
-                    # user text stays text: "=HYPERLINK(…)" typed in a region's cell must not become a formula;
-                    # characters XML cannot hold (a non-UTF-8 file name) must not stop the summary
-                    put_string(r, c, text(value), text_format)
-            elif kind is float or kind is int:
-                if math.isfinite(value):
-                    put_number(r, c, value, number_format)
-                else:
-                    put_string(r, c, text(str(value)), text_format)
-            elif value == "":
-                return
-            elif isinstance(value, bool):
-                put_string(r, c, "да" if value else "нет")
-            elif isinstance(value, int | float) and math.isfinite(value):
-                put_number(r, c, value, number_format)
-            else:
-                put_string(r, c, text(str(value)), text_format)
+                # user text stays text: "=HYPERLINK(…)" typed in a region's cell must not become a formula
+                return ("s", value, text_format) if value else None
+            if kind is float or kind is int:
+                return ("n", value, number_format) if math.isfinite(value) else ("s", str(value), text_format)
+            if value == "":
+                return None
+            if isinstance(value, bool):
+                return ("s", "да" if value else "нет", None)
+            if isinstance(value, int | float) and math.isfinite(value):
+                return ("n", value, number_format)
+            return ("s", str(value), text_format)
 
         if col.kind == "est":
             small_key = f"{col.key}_small_sample"
 
-            def estimate(r: int, c: int, value: Any, row: dict[str, Any]) -> None:
+            def estimate(value: Any, row: dict[str, Any]) -> Cell | None:
                 if row.get(small_key):
                     # FORMS.md §5: under 30 answers a figure is shown as «мало данных», its n stays beside it
-                    put_string(r, c, f"{SMALL_SAMPLE_TEXT} ({value:g})", small_format)
-                else:
-                    plain(r, c, value, row)
+                    return ("s", f"{SMALL_SAMPLE_TEXT} ({value:g})", small_format)
+                return plain(value, row)
             return estimate
         if col.kind == "bool":
-            def yes_no(r: int, c: int, value: Any, row: dict[str, Any]) -> None:
-                if value != "":
-                    put_string(r, c, "да" if value else "нет")
+            def yes_no(value: Any, row: dict[str, Any]) -> Cell | None:
+                return None if value == "" else ("s", "да" if value else "нет", None)
             return yes_no
         if col.kind == "date":
-            put_datetime, date_format = ws.write_datetime, self.formats["date"]
+            date_format = self.formats["date"]
 
-            def date(r: int, c: int, value: Any, row: dict[str, Any]) -> None:
-                if value != "":
-                    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-                    put_datetime(r, c, dt.datetime(day.year, day.month, day.day), date_format)
+            def date(value: Any, row: dict[str, Any]) -> Cell | None:
+                if value == "":
+                    return None
+                day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+                return ("n", excel_serial(day), date_format)
             return date
         return plain
 
     def _text(self, value: str) -> str:
-        """xml_text, remembered: region, centre and touchpoint names repeat thousands of times."""
+        """A text for XlsxWriter's write_string: xml_text, kept literal (`xlsxwriter_text`)."""
         found = self._texts.get(value)
         if found is None:
-            found = self._texts[value] = xml_text(value)
+            found = self._texts[value] = xlsxwriter_text(xml_text(value))
         return found
 
     def _table(self, name: str, cols: Sequence[Col], rows: Sequence[dict[str, Any]],
-               title: str | None = None, first_row: int = 0, ws: Worksheet | None = None) -> Worksheet:
+               title: str | None = None, first_row: int = 0, ws: Worksheet | None = None,
+               spliced: bool = True) -> Worksheet:
+        """A list under its header. Its rows are written by `sheetxml` after XlsxWriter closes the book
+        (`spliced`), or by XlsxWriter itself for a sheet that charts read (XlsxWriter caches their data)."""
         ws = ws or self.book.add_worksheet(name)
-        r0 = first_row
-        if title:
-            ws.write_string(r0, 0, title, self.book.add_format({"bold": True, "font_size": 13}))
-            r0 += 1
+        r0 = first_row + (1 if title else 0)
+        block = RowBlock(
+            first_row=first_row,
+            title=("s", title, self.formats["title"]) if title else None,
+            header=[("s", col.title, self.header) for col in cols],
+            header_height=45 if first_row == 0 else None,
+            plan=[(c, col.key, self._cell_maker(col)) for c, col in enumerate(cols)],
+            rows=rows,
+            empty=("s", "нет данных", self.formats["small"]),
+        )
         for c, col in enumerate(cols):
-            ws.write_string(r0, c, col.title, self.header)
             ws.set_column(c, c, col.width)
-        plan = [(c, col.key, self._writer(ws, col)) for c, col in enumerate(cols)]
-        r = r0
-        for row in rows:
-            r += 1
-            get = row.get
-            for c, key, write in plan:
-                value = get(key)
-                if value is not None:
-                    write(r, c, value, row)
+        if spliced:
+            if ws.name not in self.spliced:
+                for c, fmt in enumerate([self.header, *self.formats.values()]):
+                    ws.write_blank(SCRATCH_ROW, c, None, fmt)
+            self.spliced.setdefault(ws.name, []).append(block)
+        else:
+            self._write_cells(ws, block)
         if first_row == 0:
             ws.freeze_panes(r0 + 1, 1)
             ws.autofilter(r0, 0, r0 + max(len(rows), 1), len(cols) - 1)
-            ws.set_row(r0, 45)
             ws.set_landscape()
             # «Свод» has over 40 columns: A3 keeps them legible on one page width
             ws.set_paper(PAPER_A3 if len(cols) > 20 else PAPER_A4)
             ws.fit_to_pages(1, 0)
             ws.repeat_rows(r0)
-        if not rows:
-            ws.write_string(r0 + 1, 0, "нет данных", self.formats["small"])
         return ws
+
+    def _write_cells(self, ws: Worksheet, block: RowBlock) -> None:
+        text = self._text
+        for r, height, line in block.cells():
+            if height:
+                ws.set_row(r, height)
+            for c, (kind, value, fmt) in line:
+                if kind == "s":
+                    ws.write_string(r, c, text(value), fmt)
+                else:
+                    ws.write_number(r, c, value, fmt)
 
     def _monitoring(self) -> None:
         ws = self.book.add_worksheet("Мониторинг")
         s = self.summary
         ws.write_string(0, 0, f"Мониторинг выполнения программы (Приложение 4) на {s.as_of:%d.%m.%Y}",
-                        self.book.add_format({"bold": True, "font_size": 13}))
+                        self.formats["title"])
         items = list(dict.fromkeys(m["item"] for m in s.monitoring))
         deadlines = {m["item"]: m["deadline"] for m in s.monitoring}
         ws.write_string(1, 0, "Субъект РФ", self.header)
         ws.write_string(2, 0, "Срок по регламенту", self.header)
         ws.set_column(0, 0, 30)
         for c, item in enumerate(items, start=1):
-            ws.write_string(1, c, item, self.header)
+            ws.write_string(1, c, self._text(item), self.header)
             deadline = deadlines[item]
             ws.write_string(2, c, dt.date.fromisoformat(deadline).strftime("%d.%m.%Y") if deadline else "весь период",
                             self.header)
@@ -320,13 +331,13 @@ class SummaryWriter:
         regions = list(dict.fromkeys(m["region"] for m in s.monitoring))
         cells = {(m["region"], m["item"]): m for m in s.monitoring}
         for r, region in enumerate(regions, start=3):
-            ws.write_string(r, 0, region)
+            ws.write_string(r, 0, self._text(region))
             for c, item in enumerate(items, start=1):
                 m = cells[(region, item)]
                 fmt = self.status_formats["overdue"] if m["overdue"] else \
                     self.status_formats.get(m["status"], self.status_formats["plain"])
                 text = m["status"] + (" (просрочено)" if m["overdue"] else "")
-                ws.write_string(r, c, text, fmt)
+                ws.write_string(r, c, self._text(text), fmt)
         legend = len(regions) + 4
         ws.write_string(legend, 0, "Красным — просрочено на дату свода; зеленым — выполнено; "
                                    "желтым — в работе; серым — отменено.", self.formats["small"])
@@ -396,9 +407,12 @@ class SummaryWriter:
 
 def write_summary_xlsx(summary: Summary, path: Path) -> None:
     """Write the summary to `path` through a temporary file, so a killed run leaves the old one."""
+    package = io.BytesIO()
+    book = xlsxwriter.Workbook(package, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"title": "Свод пилотной апробации", "author": f"cxexcel {__version__}",
+                         "created": FIXED_CREATED})
+    writer = SummaryWriter(book, summary)
+    writer.write()
+    book.close()
     with atomic_output(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        book.set_properties({"title": "Свод пилотной апробации", "author": f"cxexcel {__version__}",
-                             "created": FIXED_CREATED})
-        SummaryWriter(book, summary).write()
-        book.close()
+        splice_rows(package.getvalue(), tmp, writer.spliced)

@@ -1,0 +1,250 @@
+"""The summary's long lists written as worksheet XML of our own, spliced into the package XlsxWriter wrote.
+
+XlsxWriter spends about 4 µs on a cell; the national summary has over a million cells in its lists
+(«Точки контакта» alone 730,000), and writing them took most of a re-run. XlsxWriter still writes every
+sheet's frame (columns, panes, filters, print set-up), every style, «Свод», the small sheets and the
+charts; only the rows of the lists are ours. They are the cells XlsxWriter writes (a number or a shared
+string, with its style index and escapes), so Excel and LibreOffice read them as they read XlsxWriter's
+own. A user's text is only ever a shared string, escaped in full: never a formula, and never markup
+(XlsxWriter writes a text that looks like "<r>…</r>" unescaped, as rich text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+
+from cxexcel.fileio import CELL_TEXT_MAX, xml_text
+
+# a cell: ("s", text, format) or ("n", number, format); None writes nothing
+Cell = tuple[str, Any, Format | None]
+
+_EXCEL_EPOCH = dt.date(1899, 12, 31).toordinal()
+# text that reads like one of Excel's _xHHHH_ escapes is escaped itself; control characters XML allows
+# (CR; xml_text has replaced the others) become _xHHHH_, as Excel writes them
+_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_XML_SPECIAL = re.compile("[&<>]")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+# XlsxWriter numbers a format only when it writes a cell with it: every format the rows may use is
+# written once, on blank cells of the sheet's last row, and the splice replaces that row with ours
+SCRATCH_ROW = 1_048_575
+_SCRATCH_SHEET_DATA = re.compile(
+    rb'<sheetData><row r="1048576"[^>]*>(?:<c r="[A-Z]+1048576" s="[0-9]+"/>)+</row></sheetData>')
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z0-9:]+"/>')
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+_SST_HEAD = re.compile(rb'<sst [^>]*?(?P<counts>count="(?P<count>[0-9]+)" uniqueCount="(?P<unique>[0-9]+)")')
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# rows are encoded and handed to zlib in batches: the national «Точки контакта» is 40 MB of XML
+_ROWS_PER_WRITE = 2000
+
+
+def excel_serial(day: dt.date) -> float:
+    """A date as Excel's serial number (1900 system, with its 29 February 1900), as XlsxWriter counts it."""
+    serial = float(day.toordinal() - _EXCEL_EPOCH)
+    return serial + 1 if serial > 59 else serial
+
+
+def xlsxwriter_text(value: str) -> str:
+    """`value` (xml_text-clean) as text that XlsxWriter's write_string keeps literal.
+
+    XlsxWriter writes a string that starts with "<r>" and ends with "</r>" into the workbook unescaped, as
+    rich text: a user's text of that shape would be markup (or break the file). Such a text is given as a
+    rich string of one run that holds it, escaped; XlsxWriter still escapes control characters itself."""
+    if not (value.startswith("<r>") and value.endswith("</r>")):
+        return value
+    space = ' xml:space="preserve"' if _EDGE_SPACE.search(value) else ""
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<r><t{space}>{escaped}</t></r>"
+
+
+def string_item(value: str) -> str:
+    """The <t> of a shared string, escaped as XlsxWriter escapes it; `value` is already xml_text-clean."""
+    if len(value) > CELL_TEXT_MAX // 2 and len(value.encode("utf-16-le", "surrogatepass")) // 2 > CELL_TEXT_MAX:
+        # Excel's limit counts UTF-16 units: a text of emoji is cut sooner than its length says
+        value = value.encode("utf-16-le", "surrogatepass")[: 2 * CELL_TEXT_MAX].decode("utf-16-le", "ignore")
+    if "_x" in value:
+        value = _ESCAPE_LIKE.sub(r"_x005F\1", value)
+    value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    if _XML_SPECIAL.search(value):
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    space = ' xml:space="preserve"' if _EDGE_SPACE.search(value) else ""
+    return f"<t{space}>{value}</t>"
+
+
+@dataclass
+class RowBlock:
+    """Rows of one list in a sheet: an optional title, the header, then one row per item."""
+
+    first_row: int  # 0-based
+    title: Cell | None
+    header: list[Cell]
+    header_height: float | None
+    # (column, key, how a value becomes a cell) for every column
+    plan: list[tuple[int, str, Callable[[Any, dict[str, Any]], Cell | None]]]
+    rows: Sequence[dict[str, Any]]
+    # written under the header when there are no rows
+    empty: Cell | None
+
+    @property
+    def last_row(self) -> int:
+        header = self.first_row + (self.title is not None)
+        return header + (len(self.rows) or (self.empty is not None))
+
+    def cells(self) -> Iterator[tuple[int, float | None, list[tuple[int, Cell]]]]:
+        """(0-based row, height, [(column, cell), ...]) for every row that has a cell."""
+        r = self.first_row
+        if self.title is not None:
+            yield r, None, [(0, self.title)]
+            r += 1
+        yield r, self.header_height, list(enumerate(self.header))
+        plan = self.plan
+        for row in self.rows:
+            r += 1
+            get = row.get
+            line = []
+            for c, key, cell_of in plan:
+                value = get(key)
+                if value is not None:
+                    cell = cell_of(value, row)
+                    if cell is not None:
+                        line.append((c, cell))
+            if line:
+                yield r, None, line
+        if not self.rows and self.empty is not None:
+            yield r + 1, None, [(0, self.empty)]
+
+
+class SheetXml:
+    """Renders blocks of rows as <row> elements once the workbook's styles have their indices; their text
+    goes to the shared strings, after the strings XlsxWriter wrote."""
+
+    def __init__(self, first_shared: int) -> None:
+        self._styles: dict[Format | None, str] = {None: ""}
+        self._shared: dict[str, int] = {}
+        self._first_shared = first_shared
+        # <si> elements of the strings the rows added, and how many cells refer to a shared string
+        self.shared_items: list[str] = []
+        self.references = 0
+
+    def _style(self, fmt: Format) -> str:
+        if fmt.xf_index is None:
+            # XlsxWriter numbers a format when it writes a cell with it (the scratch row does that)
+            raise ValueError("a summary cell format has no style index: not written on the scratch row")
+        found = self._styles[fmt] = f' s="{fmt.xf_index}"'
+        return found
+
+    def _share(self, value: str) -> int:
+        index = self._shared[value] = self._first_shared + len(self.shared_items)
+        self.shared_items.append(f"<si>{string_item(xml_text(value))}</si>")
+        return index
+
+    def rows(self, blocks: Sequence[RowBlock]) -> Iterator[str]:
+        """The <row> elements of all blocks, in order; the blocks must not overlap."""
+        letters = [xl_col_to_name(c) for c in range(max(len(block.header) for block in blocks))]
+        shared, styles = self._shared, self._styles
+        for block in sorted(blocks, key=lambda b: b.first_row):
+            for r, height, line in block.cells():
+                number = str(r + 1)
+                parts = [f'<row r="{number}" ht="{height:g}" customHeight="1">' if height else f'<row r="{number}">']
+                for c, (kind, value, fmt) in line:
+                    style = styles[fmt] if fmt in styles else self._style(fmt)
+                    if kind == "s":
+                        index = shared.get(value)
+                        if index is None:
+                            index = self._share(value)
+                        self.references += 1
+                        parts.append(f'<c r="{letters[c]}{number}"{style} t="s"><v>{index}</v></c>')
+                    else:
+                        parts.append(f'<c r="{letters[c]}{number}"{style}><v>{value:.16G}</v></c>')
+                parts.append("</row>")
+                yield "".join(parts)
+
+    @staticmethod
+    def dimension(blocks: Sequence[RowBlock]) -> str:
+        """The used range, known before the rows are made (the <dimension> comes first in the part)."""
+        last_col = max(len(block.header) for block in blocks) - 1
+        last_row = max(block.last_row for block in blocks)
+        return f"A1:{xl_col_to_name(last_col)}{last_row + 1}"
+
+
+def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part in the package ("xl/worksheets/sheet3.xml"), read from the workbook itself."""
+    workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PACKAGE_REL_NS}Relationship")}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+        target = targets[sheet.get(f"{_REL_NS}id")]
+        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def _with_shared_strings(data: bytes, renderer: SheetXml) -> bytes:
+    """XlsxWriter's sharedStrings.xml with the rows' strings after its own, and the counts to match."""
+    head = _SST_HEAD.search(data)
+    assert head is not None
+    count = int(head["count"]) + renderer.references
+    unique = int(head["unique"]) + len(renderer.shared_items)
+    counts = f'count="{count}" uniqueCount="{unique}"'.encode()
+    end = data.rindex(b"</sst>")
+    items = "".join(renderer.shared_items).encode("utf-8")
+    return data[: head.start("counts")] + counts + data[head.end("counts"): end] + items + data[end:]
+
+
+def splice_rows(package: bytes, output: Path, sheets: dict[str, list[RowBlock]]) -> None:
+    """Copy the package XlsxWriter wrote in memory to `output`, giving each named sheet its rows.
+
+    XlsxWriter must have written nothing in those sheets but the scratch row (SCRATCH_ROW).
+    """
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        by_part = {sheet_parts(source)[name]: blocks for name, blocks in sheets.items()}
+        names = source.namelist()
+        if _SHARED_STRINGS not in names or any(names.index(part) > names.index(_SHARED_STRINGS) for part in by_part):
+            raise ValueError("XlsxWriter wrote no shared strings, or wrote them before the sheets")
+        head_match = _SST_HEAD.search(source.read(_SHARED_STRINGS))
+        if head_match is None:
+            raise ValueError("the shared strings XlsxWriter wrote have no counts")
+        renderer = SheetXml(first_shared=int(head_match["unique"]))
+        for info in source.infolist():
+            data = source.read(info)
+            blocks = by_part.get(info.filename)
+            copy = zipfile.ZipInfo(info.filename, info.date_time)
+            copy.compress_type = zipfile.ZIP_DEFLATED
+            copy.external_attr = info.external_attr
+            if info.filename == _SHARED_STRINGS:
+                target.writestr(copy, _with_shared_strings(data, renderer))
+                continue
+            if blocks is None:
+                target.writestr(copy, data)
+                continue
+            found = list(_SCRATCH_SHEET_DATA.finditer(data))
+            if len(found) != 1:
+                raise ValueError(f"{info.filename}: XlsxWriter wrote cells into a sheet whose rows are ours")
+            head, tail = data[: found[0].start()], data[found[0].end():]
+            head = _DIMENSION.sub(f'<dimension ref="{renderer.dimension(blocks)}"/>'.encode(), head, count=1)
+            with target.open(copy, "w") as out:
+                out.write(head)
+                out.write(b"<sheetData>")
+                batch: list[str] = []
+                for row in renderer.rows(blocks):
+                    batch.append(row)
+                    if len(batch) >= _ROWS_PER_WRITE:
+                        out.write("".join(batch).encode("utf-8"))
+                        batch.clear()
+                out.write("".join(batch).encode("utf-8"))
+                out.write(b"</sheetData>")
+                out.write(tail)
