@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxexcel.consolidate.figures import Summary
-from cxexcel.consolidate.sheetxml import SCRATCH_ROW, RowBlock, SheetXml, excel_serial, splice_rows
+from cxexcel.consolidate.sheetxml import SCRATCH_ROW, Column, RowBlock, SheetXml, excel_serial, splice_rows
 from cxexcel.consolidate.workbook import write_summary_xlsx
 from cxexcel.fileio import xml_text
 from tests.samples import CZN, REGION
@@ -178,7 +178,8 @@ def test_rows_render_as_expected_xml() -> None:
     book.close()
     block = RowBlock(first_row=0, title=("s", "Заголовок", bold), header=[("s", "А", bold), ("s", "Б", bold)],
                      header_height=45,
-                     plan=[(0, "a", lambda v, row: ("s", v, None)), (1, "b", lambda v, row: ("n", v, number))],
+                     plan=[Column(0, "a", lambda v, row: ("s", v, None)),
+                           Column(1, "b", lambda v, row: ("n", v, number))],
                      rows=[{"a": "x", "b": 1.5}, {"a": None, "b": None}, {"b": 3}], empty=None)
     rendered = "".join(SheetXml(first_shared=10).rows([block]))
     assert rendered == (
@@ -206,3 +207,24 @@ def test_dates_are_numbered_as_xlsxwriter_numbers_them(day: dt.date) -> None:
     from xlsxwriter.utility import _datetime_to_excel_datetime  # the reference, in a test only
 
     assert excel_serial(day) == _datetime_to_excel_datetime(day, False, False)
+
+
+def test_background_writer_keeps_order_and_raises_the_writes_error() -> None:
+    from cxexcel.consolidate.sheetxml import _BackgroundWriter
+
+    written: list[bytes] = []
+    with _BackgroundWriter(written.append) as write:
+        for n in range(50):
+            write(str(n).encode())
+    assert written == [str(n).encode() for n in range(50)]
+
+    def full_disk(chunk: bytes) -> None:
+        if chunk == b"3":
+            raise OSError(28, "No space left on device")
+        written.append(chunk)
+
+    written.clear()
+    with pytest.raises(OSError, match="No space"), _BackgroundWriter(full_disk) as write:
+        for n in range(50):
+            write(str(n).encode())
+    assert written == [b"0", b"1", b"2"]  # nothing after the failed write

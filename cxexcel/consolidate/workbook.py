@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from cxexcel import __version__
 from cxexcel.consolidate.figures import WHOLE_REGION, Summary
-from cxexcel.consolidate.sheetxml import SCRATCH_ROW, Cell, RowBlock, excel_serial, splice_rows, xlsxwriter_text
+from cxexcel.consolidate.sheetxml import SCRATCH_ROW, Cell, Column, RowBlock, excel_serial, splice_rows, xlsxwriter_text
 from cxexcel.fileio import atomic_output, xml_text
 from cxexcel.forms import KINDS, Level, TableSheet, catalog
 from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
@@ -158,6 +158,11 @@ def declared_columns(sheet: TableSheet, with_czn: bool = True) -> list[Col]:
     return cols
 
 
+def _small_sample_key(col: Col) -> str:
+    """The row field that says an estimate rests on too few answers."""
+    return f"{col.key}_small_sample"
+
+
 class SummaryWriter:
     def __init__(self, book: xlsxwriter.Workbook, summary: Summary) -> None:
         self.book = book
@@ -236,7 +241,7 @@ class SummaryWriter:
             return ("s", str(value), text_format)
 
         if col.kind == "est":
-            small_key = f"{col.key}_small_sample"
+            small_key = _small_sample_key(col)
 
             def estimate(value: Any, row: dict[str, Any]) -> Cell | None:
                 if row.get(small_key):
@@ -278,7 +283,8 @@ class SummaryWriter:
             title=("s", title, self.formats["title"]) if title else None,
             header=[("s", col.title, self.header) for col in cols],
             header_height=45 if first_row == 0 else None,
-            plan=[(c, col.key, self._cell_maker(col)) for c, col in enumerate(cols)],
+            plan=[Column(c, col.key, self._cell_maker(col), _small_sample_key(col) if col.kind == "est" else None)
+                  for c, col in enumerate(cols)],
             rows=rows,
             empty=("s", "нет данных", self.formats["small"]),
         )
