@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cxexcel.consolidate.collect import (
+    CachedBodyLost,
     CheckSettings,
     FileOutcome,
     ResultCache,
@@ -18,7 +19,7 @@ from cxexcel.consolidate.collect import (
     cross_check_touchpoints,
 )
 from cxexcel.consolidate.figures import Summary, build_summary
-from cxexcel.consolidate.inbox import FileStatus, InboxEntry, scan_inbox
+from cxexcel.consolidate.inbox import FileStatus, HashIndex, InboxEntry, scan_inbox
 from cxexcel.consolidate.workbook import write_summary_xlsx
 from cxexcel.fileio import atomic_output, remove_stale_temporaries
 from cxexcel.programme import Programme, default_programme
@@ -26,6 +27,8 @@ from cxexcel.read import DEFAULT_LIMITS, Limits
 
 LEVELS = ("federal", "region")
 CACHE_DIR_NAME = ".cxexcel-cache"
+# in the cache folder: the sha256 of the inbox's files by path and stamp (inbox.HashIndex)
+HASH_INDEX_NAME = "sha256.index"
 
 
 @dataclass
@@ -66,10 +69,13 @@ def consolidate(
         raise ValueError(f"level must be one of {LEVELS}")
     inbox, output = Path(inbox), Path(output)
     programme = programme or default_programme()
-    entries = list(scan_inbox(inbox, limits.max_files, limits.max_file_bytes, exclude=output))
+    cache = ResultCache(output.parent / CACHE_DIR_NAME if use_cache else None)
+    hashes = HashIndex.load(cache.folder / HASH_INDEX_NAME) if cache.folder is not None else None
+    entries = list(scan_inbox(inbox, limits.max_files, limits.max_file_bytes, exclude=output, hashes=hashes))
+    if hashes is not None:
+        hashes.save()
     if on_total:
         on_total(len(entries))
-    cache = ResultCache(output.parent / CACHE_DIR_NAME if use_cache else None)
     # the run builds millions of small objects that all live to the end: collecting them again and
     # again is wasted work (measured: a third of the time at national scale)
     gc_was_enabled = gc.isenabled()
@@ -90,12 +96,15 @@ def consolidate(
 def _consolidate(entries: list[InboxEntry], output: Path, as_of: dt.date | None, level: str,
                  json_output: str | Path | None, jobs: int | None, programme: Programme, limits: Limits,
                  cache: ResultCache, on_progress: Callable[[int], None] | None) -> ConsolidationResult:
-    outcomes = check_entries(entries, CheckSettings(programme, as_of, limits), jobs=jobs or default_jobs(),
-                             cache=cache, progress=on_progress)
-    attribute(outcomes)
-    cross_check_touchpoints(outcomes)
-    effective_as_of = as_of or latest_report_date(outcomes) or dt.date.today()
-    summary = build_summary(outcomes, programme, effective_as_of, level, cache)
+    settings = CheckSettings(programme, as_of, limits)
+    try:
+        outcomes, summary = _summarise(entries, settings, level, jobs, cache, on_progress)
+    except CachedBodyLost:
+        # a cached body (read only when a region is computed again) was damaged or replaced meanwhile: start
+        # over with every body read with its head, so that an unreadable one is a miss and its file is
+        # checked again, like any file not in the cache (the first attempt's outcomes are dropped)
+        cache.eager = True
+        outcomes, summary = _summarise(entries, settings, level, jobs, cache, None)
     json_path = Path(json_output) if json_output else None
     # a run killed while writing leaves a dot-file beside the output; the next run removes it
     for target in (output, json_path):
@@ -109,6 +118,15 @@ def _consolidate(entries: list[InboxEntry], output: Path, as_of: dt.date | None,
     # only after a run that finished: an interrupted one has not yet marked what it uses
     cache.prune()
     return ConsolidationResult(summary, outcomes, output, json_path)
+
+
+def _summarise(entries: list[InboxEntry], settings: CheckSettings, level: str, jobs: int | None,
+               cache: ResultCache, on_progress: Callable[[int], None] | None) -> tuple[list[FileOutcome], Summary]:
+    outcomes = check_entries(entries, settings, jobs=jobs or default_jobs(), cache=cache, progress=on_progress)
+    attribute(outcomes)
+    cross_check_touchpoints(outcomes)
+    effective_as_of = settings.as_of or latest_report_date(outcomes) or dt.date.today()
+    return outcomes, build_summary(outcomes, settings.programme, effective_as_of, level, cache)
 
 
 def latest_report_date(outcomes: list[FileOutcome]) -> dt.date | None:

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from cxexcel.issues import Code, Issue, make_issue
 from cxexcel.programme import Programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
 from cxexcel.validate import CheckedWorkbook, centre_key, check_file
-from cxexcel.validate.checked import mark_error_rows
+from cxexcel.validate.checked import TableRecords, mark_error_rows
 from cxexcel.validate.engine import internal_error_issue, sort_issues
 from cxexcel.validate.rules.journey import journey_touchpoints
 
@@ -68,6 +68,191 @@ class FileOutcome:
     def kind(self) -> str | None:
         return self.workbook.kind.key if self.workbook else None
 
+    def journey_keys(self) -> frozenset[str]:
+        """A journey workbook's touchpoints (normalised codes)."""
+        assert self.workbook is not None
+        return frozenset(journey_touchpoints(self.workbook))
+
+    def answered_keys(self) -> frozenset[str] | None:
+        """The touchpoints the answer digest holds (normalised codes); None without a digest."""
+        return None if self.answers is None else frozenset(self.answers.touchpoints)
+
+
+class CachedBodyLost(Exception):
+    """A cached outcome's body could not be read back (damaged, or its file replaced or removed since its
+    head was read). `consolidate` then checks such files again rather than use anything of them."""
+
+
+class _Body:
+    """Where a cached outcome's body lies (in its cache file, after the head) until it is first needed:
+    the workbook's tables and the answer digest, nine tenths of the bytes, which a re-run reads only for
+    the regions it computes again."""
+
+    __slots__ = ("digest", "offset", "path", "size", "value")
+
+    def __init__(self, path: Path, offset: int, size: int, digest: bytes) -> None:
+        self.path, self.offset, self.size, self.digest = path, offset, size, digest
+        self.value: tuple[TableRecords | None, AnswerDigest | None] | None = None
+
+    def get(self) -> tuple[TableRecords | None, AnswerDigest | None]:
+        if self.value is None:
+            self.value = self._read()
+        return self.value
+
+    def _read(self) -> tuple[TableRecords | None, AnswerDigest | None]:
+        try:
+            with self.path.open("rb") as fh:
+                fh.seek(self.offset)
+                data = fh.read(self.size + 1)
+            # the digest, not only the length: a flipped byte in an array of answers unpickles without error
+            if len(data) != self.size or _body_digest(data) != self.digest:
+                raise CachedBodyLost(f"{self.path}: the body does not match its head")
+            tables, answers = pickle.loads(data)
+        except CachedBodyLost:
+            raise
+        except Exception as error:
+            raise CachedBodyLost(f"{self.path}: {error!r}") from error
+        if not (tables is None or isinstance(tables, TableRecords)) or \
+                not (answers is None or isinstance(answers, AnswerDigest)):
+            raise CachedBodyLost(f"{self.path}: the body holds something else")
+        return tables, answers
+
+
+def _body_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class _CachedWorkbook(CheckedWorkbook):
+    """A cached outcome's workbook: everything but its tables at once, the tables on first use."""
+
+    _tables: TableRecords
+    _body: _Body | None
+
+    @property
+    def tables(self) -> TableRecords:
+        body = self.__dict__.get("_body")
+        if body is not None:
+            tables = body.get()[0]
+            if tables is None:
+                raise CachedBodyLost(f"{body.path}: the body has no tables")
+            self._tables, self._body = tables, None
+        try:
+            found: TableRecords = self.__dict__["_tables"]
+        except KeyError:
+            raise CachedBodyLost("a cached workbook read without its body") from None
+        return found
+
+    @tables.setter
+    def tables(self, value: TableRecords) -> None:
+        self._tables, self._body = value, None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the head only: the tables are the body's; the path is set at load (that of the current scan)
+        return {k: v for k, v in self.__dict__.items() if k not in ("_tables", "_body", "path")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    @classmethod
+    def head_of(cls, wb: CheckedWorkbook) -> _CachedWorkbook:
+        return cls(**{f.name: getattr(wb, f.name) for f in fields(wb) if f.init})
+
+
+@dataclass
+class _StoredEntry:
+    """What a cache entry keeps of the inbox entry it was made from: where the file was, relative to its inbox."""
+
+    relative: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.relative)
+
+
+class _CachedOutcome(FileOutcome):
+    """An outcome read back from the cache: its head (what attribution, the journey cross-check, the
+    summary's «Файлы» and «Ошибки» and the region keys read) at once, its body on first use. A region
+    whose rows are reused never reads the bodies of its files.
+
+    The touchpoints of a journey and of an answer digest are kept in the head: the cross-check compares
+    them for every centre and needs a body only when a measurement has a touchpoint its journey lacks."""
+
+    body_size: int = 0
+    body_digest: bytes = b""
+    stored_journey_keys: frozenset[str] | None = None
+    stored_answered_keys: frozenset[str] | None = None
+    _answers: AnswerDigest | None
+    _body: _Body | None
+
+    @property
+    def answers(self) -> AnswerDigest | None:
+        body = self.__dict__.get("_body")
+        if body is not None:
+            self._answers, self._body = body.get()[1], None
+        found: AnswerDigest | None = self.__dict__.get("_answers")
+        return found
+
+    @answers.setter
+    def answers(self, value: AnswerDigest | None) -> None:
+        self._answers, self._body = value, None
+
+    def journey_keys(self) -> frozenset[str]:
+        if self.stored_journey_keys is not None:
+            return self.stored_journey_keys
+        return super().journey_keys()
+
+    def answered_keys(self) -> frozenset[str] | None:
+        # the digest once it is read: the cross-check removes touchpoints from it
+        if self.__dict__.get("_body") is None:
+            return super().answered_keys()
+        return self.stored_answered_keys
+
+    def bind(self, path: Path, offset: int, file_size: int) -> bool:
+        """Point the head at its body in `path` (from `offset`); False when the head cannot be trusted."""
+        wb = self.workbook
+        if file_size != offset + self.body_size or not (wb is None or isinstance(wb, _CachedWorkbook)):
+            return False
+        if self.body_size:
+            body = _Body(path, offset, self.body_size, self.body_digest)
+            self._body = body
+            if wb is not None:
+                wb._body = body
+        elif wb is not None:
+            return False  # a workbook always has a body (its tables)
+        return True
+
+    def load_body(self) -> None:
+        """Read the body now (CachedBodyLost if it cannot be)."""
+        _ = self.answers
+        if self.workbook is not None:
+            _ = self.workbook.tables
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the entry is set at load (the current scan's): a whole one, its absolute Path above all, was two
+        # thirds of the time to read a head back. What is kept names the file for whoever looks into the cache.
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_answers", "_body")}
+        state["entry"] = _StoredEntry(self.entry.relative)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+
+def _stored(outcome: FileOutcome) -> bytes:
+    """A cache entry: the outcome's head (a `_CachedOutcome`, one pickle), then its body (a second pickle,
+    read only when needed, from the offset where the head ends)."""
+    wb = outcome.workbook
+    answers = outcome.answers
+    body = b"" if wb is None and answers is None else \
+        pickle.dumps((wb.tables if wb is not None else None, answers), protocol=pickle.HIGHEST_PROTOCOL)
+    head = _CachedOutcome(outcome.entry, _CachedWorkbook.head_of(wb) if wb is not None else None, None,
+                          outcome.issues, outcome.status, outcome.reason, outcome.key)
+    head.body_size, head.body_digest = len(body), _body_digest(body)
+    # after the body is pickled: reading a journey's records makes them from its columns
+    head.stored_journey_keys = outcome.journey_keys() if outcome.kind == "journey" else None
+    head.stored_answered_keys = outcome.answered_keys()
+    return pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL) + body
+
 
 @dataclass(frozen=True)
 class CheckSettings:
@@ -104,10 +289,16 @@ def _check_entry(entry: InboxEntry, settings: CheckSettings) -> FileOutcome:
     return outcome
 
 
+# What a cache entry holds and how (part of every key): entries of another format are never looked up, so
+# they are only misses, and are pruned with the unused ones. 2: a head, then the body it points to.
+CACHE_FORMAT = 2
+
+
 def _settings_key(settings: CheckSettings) -> str:
     """What, besides a file's content, decides its outcome (computed once per run, not per file)."""
     programme = settings.programme.model_dump_json()
-    return hashlib.sha256(f"{__version__}|{settings.as_of}|{settings.limits}|{programme}".encode()).hexdigest()
+    text = f"{CACHE_FORMAT}|{__version__}|{settings.as_of}|{settings.limits}|{programme}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _cache_key(entry: InboxEntry, settings_key: str) -> str:
@@ -130,14 +321,44 @@ class ResultCache:
         self.folder = folder
         # entries this run read or wrote: kept (and their dates refreshed) by `prune`
         self.used: set[str] = set()
+        # read every body with its head, a body that cannot be read making the entry a miss (after a body
+        # failed to load on first use: then nothing is left to fail later)
+        self.eager = False
 
-    def load(self, key: str) -> FileOutcome | None:
-        outcome = self._load(f"{key}.pickle")
-        return outcome if isinstance(outcome, FileOutcome) else None
+    def load(self, key: str, entry: InboxEntry) -> FileOutcome | None:
+        """The outcome stored under `key`, of `entry` (the file may have moved since): its head now, its body
+        when first used (or now if `eager`)."""
+        if self.folder is None:
+            return None
+        name = f"{key}.pickle"
+        path = self.folder / name
+        try:
+            with path.open("rb") as fh:
+                head = pickle.load(fh)
+                offset = fh.tell()
+                size = os.fstat(fh.fileno()).st_size
+        except Exception:
+            return None  # missing, damaged or written by other code (a kind it names is gone): only a miss
+        if not isinstance(head, _CachedOutcome) or not head.bind(path, offset, size):
+            return None
+        if self.eager:
+            try:
+                head.load_body()
+            except CachedBodyLost:
+                return None
+        self.used.add(name)
+        head.entry, head.key = entry, key
+        for n, issue in enumerate(head.issues):
+            if issue.file != str(entry.path):
+                head.issues[n] = _moved(issue, entry.path)
+        if head.workbook is not None:
+            head.workbook.path = entry.path
+            head.workbook.issues = head.issues
+        return head
 
     def store(self, key: str, outcome: FileOutcome) -> None:
-        if outcome.status is not FileStatus.SKIPPED:
-            self._store(f"{key}.pickle", outcome)
+        if outcome.status is not FileStatus.SKIPPED and self.folder is not None:
+            self._write(f"{key}.pickle", _stored(outcome))
 
     def load_rows(self, key: str) -> dict[str, list[dict[str, Any]]] | None:
         """A region's summary rows by list name, as store_rows left them."""
@@ -147,7 +368,8 @@ class ResultCache:
         return rows
 
     def store_rows(self, key: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-        self._store(f"summary-{key}.pickle", rows)
+        if self.folder is not None:
+            self._write(f"summary-{key}.pickle", pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _load(self, name: str) -> object:
         if self.folder is None:
@@ -160,14 +382,12 @@ class ResultCache:
         self.used.add(name)
         return value
 
-    def _store(self, name: str, value: object) -> None:
-        if self.folder is None:
-            return
+    def _write(self, name: str, data: bytes) -> None:
+        assert self.folder is not None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-            with tmp.open("wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(data)
             os.replace(tmp, self.folder / name)
             self.used.add(name)
         except OSError:
@@ -236,16 +456,8 @@ def check_entries(
             todo.append(i)  # not hashed (over the size limit): nothing to key a cached result by
             continue
         keys[i] = _cache_key(entry, settings_key)
-        cached = cache.load(keys[i])
+        cached = cache.load(keys[i], entry)
         if cached is not None:
-            cached.entry = entry
-            cached.key = keys[i]
-            for n, issue in enumerate(cached.issues):
-                if issue.file != str(entry.path):
-                    cached.issues[n] = _moved(issue, entry.path)
-            if cached.workbook is not None:
-                cached.workbook.path = entry.path
-                cached.workbook.issues = cached.issues
             outcomes[i] = cached
         else:
             todo.append(i)
@@ -538,28 +750,40 @@ def attribute(outcomes: Sequence[FileOutcome]) -> None:
 
 def cross_check_touchpoints(outcomes: Sequence[FileOutcome]) -> None:
     """Answers at a touchpoint the centre's journey does not have are reported and not counted."""
-    journeys: dict[tuple[str, str], tuple[CheckedWorkbook, dict[str, str]]] = {}
+    # by touchpoint keys, which a cached outcome's head holds: a body is read only for a file whose answers
+    # name a touchpoint its journey lacks
+    journeys: dict[tuple[str, str], tuple[CheckedWorkbook, frozenset[str]]] = {}
     for outcome in outcomes:
         wb = outcome.workbook
         if outcome.status is FileStatus.ACCEPTED and wb is not None and wb.kind.key == "journey":
-            journeys[centre_key(wb.region or "", wb.czn or "")] = (wb, journey_touchpoints(wb))
+            journeys[centre_key(wb.region or "", wb.czn or "")] = (wb, outcome.journey_keys())
     for outcome in outcomes:
-        wb, digest = outcome.workbook, outcome.answers
-        if outcome.status is not FileStatus.ACCEPTED or wb is None or digest is None:
+        wb = outcome.workbook
+        if outcome.status is not FileStatus.ACCEPTED or wb is None:
+            continue
+        answered = outcome.answered_keys()
+        if answered is None:
             continue
         found = journeys.get(centre_key(wb.region or "", wb.czn or ""))
         if found is None:
             continue
         journey, known = found
-        for key in sorted(set(digest.touchpoints) - set(known)):
-            tp = digest.touchpoints.pop(key)
-            for row in tp.rows:
-                cell = f"{digest.code_column}{row}" if digest.code_column else None
-                outcome.issues.append(make_issue(
-                    Code.TOUCHPOINT_UNKNOWN, str(outcome.entry.path),
-                    f"Лист «{digest.sheet}», ячейка {cell}, «Код точки контакта»: точки контакта "
-                    f"«{tp.code}» нет в пути клиента этого ЦЗН (файл {journey.path.name}); "
-                    "ответ не учтен в своде.",
-                    sheet=digest.sheet, cell=cell, column="Код точки контакта", value=tp.code,
-                ))
+        if not answered <= known:
+            _drop_unknown_touchpoints(outcome, journey, known)
         sort_issues(wb)
+
+
+def _drop_unknown_touchpoints(outcome: FileOutcome, journey: CheckedWorkbook, known: frozenset[str]) -> None:
+    digest = outcome.answers
+    assert digest is not None
+    for key in sorted(set(digest.touchpoints) - known):
+        tp = digest.touchpoints.pop(key)
+        for row in tp.rows:
+            cell = f"{digest.code_column}{row}" if digest.code_column else None
+            outcome.issues.append(make_issue(
+                Code.TOUCHPOINT_UNKNOWN, str(outcome.entry.path),
+                f"Лист «{digest.sheet}», ячейка {cell}, «Код точки контакта»: точки контакта "
+                f"«{tp.code}» нет в пути клиента этого ЦЗН (файл {journey.path.name}); "
+                "ответ не учтен в своде.",
+                sheet=digest.sheet, cell=cell, column="Код точки контакта", value=tp.code,
+            ))

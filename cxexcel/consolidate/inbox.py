@@ -5,10 +5,13 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import pickle
 import stat
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
 from pathlib import Path
 
 from cxexcel.fileio import display_path, os_error_reason
@@ -54,35 +57,109 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+# what vouches for a file's recorded sha256: st_size, st_mtime_ns, st_ino, st_dev, st_ctime_ns
+Stamp = tuple[int, int, int, int, int]
+# A file changed twice within one tick of its file system's clock (2 s on FAT, a few ms elsewhere) can keep
+# its size and times; hashed between the two changes, its stamp would vouch for the old content. As in git
+# ("racily clean" entries), a file whose times are this close to the time it was hashed is not recorded.
+RACY_NS = 3_000_000_000
+
+
+@dataclass
+class HashIndex:
+    """The sha256 of the files of past runs by path, with the stamp each had then (git's index, in the cache
+    folder): a file whose size, modification and change times, inode and device all match is not read
+    again. Any difference means reading it; an index that cannot be read is an empty one."""
+
+    path: Path | None
+    known: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
+    # this scan's files: what `save` writes (a file gone from the inbox drops out)
+    seen: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
+
+    FORMAT = 1
+
+    @classmethod
+    def load(cls, path: Path | None) -> HashIndex:
+        index = cls(path)
+        if path is None:
+            return index
+        try:
+            with path.open("rb") as fh:
+                data = pickle.load(fh)
+            if data[0] != cls.FORMAT or not isinstance(data[1], dict):
+                return index
+            index.known = data[1]
+        except Exception:
+            pass  # missing or damaged: every file is hashed, as without an index
+        return index
+
+    def lookup(self, key: str, info: os.stat_result) -> str | None:
+        found = self.known.get(key)
+        # a stamp is only trusted with a real inode: without one, a replaced file could match
+        if found is None or not info.st_ino or not isinstance(found, tuple) or len(found) != 2:
+            return None
+        stamp, digest = found
+        if stamp != _stamp(info) or not isinstance(digest, str) or len(digest) != 64:
+            return None
+        self.seen[key] = found
+        return digest
+
+    def record(self, key: str, info: os.stat_result, digest: str, hashed_at_ns: int) -> None:
+        if info.st_ino and max(info.st_mtime_ns, info.st_ctime_ns) < hashed_at_ns - RACY_NS:
+            self.seen[key] = (_stamp(info), digest)
+
+    def save(self) -> None:
+        """Write this scan's files, if anything changed, through a temporary file (a cache that cannot be
+        written only costs time)."""
+        if self.path is None or self.seen == self.known:
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(pickle.dumps((self.FORMAT, self.seen), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def _stamp(info: os.stat_result) -> Stamp:
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev, info.st_ctime_ns)
+
+
 def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None = None,
-               exclude: Path | None = None) -> Iterator[InboxEntry]:
+               exclude: Path | None = None, hashes: HashIndex | None = None) -> Iterator[InboxEntry]:
     """Every entry below `inbox`, sorted by path so runs are deterministic; lock files are ignored.
 
     A file over `max_hash_bytes` is not hashed (its sha256 is ""): it will be refused for its size,
     and reading gigabytes to hash it would be the work the limit is there to avoid. A path that
     resolves to `exclude` (the summary being written into the inbox) is left out; it still counts
-    towards `max_files`.
+    towards `max_files`. With `hashes`, a file it vouches for is not read (its recorded sha256 is
+    taken); the caller saves the index after the scan.
     """
     target = exclude.resolve() if exclude is not None else None
-    found: list[Path] = []
+    # (path relative to the inbox, path): the relative one made as text, once per folder as a Path, since
+    # making Paths was most of a scan once files are not read
+    found: list[tuple[str, Path]] = []
     for root, dirs, files in os.walk(inbox, followlinks=False):
         dirs.sort()
         root_path = Path(root)
+        folder = str(root_path.relative_to(inbox))
+        prefix = "" if folder == "." else folder + os.sep
         for name in sorted(files) + sorted(d for d in dirs if d.lower().endswith(WORKBOOK_SUFFIXES)):
             if name.startswith(LOCK_PREFIXES):
                 continue
-            found.append(root_path / name)
+            found.append((prefix + name, root_path / name))
         # a directory named like a workbook is listed (above) but never entered as one
         dirs[:] = [d for d in dirs if not (root_path / d).is_symlink()]
-    found.sort(key=lambda p: str(p.relative_to(inbox)))
-    for count, path in enumerate(found, start=1):
-        relative = display_path(path.relative_to(inbox))
+    found.sort(key=itemgetter(0))
+    for count, (within, path) in enumerate(found, start=1):
+        relative = display_path(within)
         if count > max_files:
             if target is None or path.resolve() != target:
                 yield InboxEntry(path, relative, 0, "", 0.0,
                                  f"в папке больше {max_files} файлов (предел --max-files); этот файл не обработан")
             continue
-        entry = _entry(path, relative, max_hash_bytes, target)
+        entry = _entry(path, relative, max_hash_bytes, target, hashes)
         if entry is not None:
             yield entry
 
@@ -108,7 +185,7 @@ def _is_target(path: Path, target: Path | None, link: bool) -> bool:
 
 
 def _entry(path: Path, relative: str, max_hash_bytes: int | None = None,
-           exclude: Path | None = None) -> InboxEntry | None:
+           exclude: Path | None = None, hashes: HashIndex | None = None) -> InboxEntry | None:
     try:
         info = path.lstat()
     except OSError as exc:
@@ -124,10 +201,23 @@ def _entry(path: Path, relative: str, max_hash_bytes: int | None = None,
         return InboxEntry(path, relative, 0, "", 0.0, "не обычный файл (канал или устройство): не обрабатывается")
     try:
         too_large = max_hash_bytes is not None and info.st_size > max_hash_bytes
-        digest = "" if too_large else sha256_of(path)
+        digest = "" if too_large else _sha256(path, info, hashes)
     except OSError as exc:
         return InboxEntry(path, relative, 0, "", 0.0, _unreadable(exc))
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         what = f"не книга Excel ({path.suffix or 'файл без расширения'})"
         return InboxEntry(path, relative, info.st_size, digest, info.st_mtime, what)
     return InboxEntry(path, relative, info.st_size, digest, info.st_mtime)
+
+
+def _sha256(path: Path, info: os.stat_result, hashes: HashIndex | None) -> str:
+    if hashes is None:
+        return sha256_of(path)
+    key = os.path.abspath(path)
+    digest = hashes.lookup(key, info)
+    if digest is None:
+        # the stamp taken before reading: a change while reading leaves a stamp that no longer matches
+        hashed_at = time.time_ns()
+        digest = sha256_of(path)
+        hashes.record(key, info, digest, hashed_at)
+    return digest
