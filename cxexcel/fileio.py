@@ -109,6 +109,23 @@ def xml_text(value: str, limit: int = CELL_TEXT_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# leading or trailing whitespace, which a spreadsheet's <t> keeps only with xml:space="preserve"
+EDGE_SPACE = re.compile(r"^\s|\s$")
+
+
+def xlsxwriter_text(value: str) -> str:
+    """`value` as text that XlsxWriter's write_string keeps literal.
+
+    XlsxWriter writes a string that starts with "<r>" and ends with "</r>" into the workbook unescaped, as
+    rich text: a user's text of that shape would be markup (or break the file). Such a text is given as a
+    rich string of one run that holds it, escaped; XlsxWriter still escapes control characters itself."""
+    if not (value.startswith("<r>") and value.endswith("</r>")):
+        return value
+    space = ' xml:space="preserve"' if EDGE_SPACE.search(value) else ""
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<r><t{space}>{escaped}</t></r>"
+
+
 def display_path(path: str | Path) -> str:
     """A path as text: bytes that were not UTF-8 in the name (a cp1251 or cp866 archive) shown as U+FFFD."""
     return os.fsencode(path).decode("utf-8", "replace")

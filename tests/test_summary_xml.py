@@ -228,3 +228,19 @@ def test_background_writer_keeps_order_and_raises_the_writes_error() -> None:
         for n in range(50):
             write(str(n).encode())
     assert written == [b"0", b"1", b"2"]  # nothing after the failed write
+
+
+def test_templates_keep_rich_text_shaped_values_literal(tmp_path: Path) -> None:
+    """The same XlsxWriter trap in the workbooks cxexcel writes: a filled value (demo, tests) shaped
+    "<r>…</r>" stays that text, and the workbook still validates cell by cell."""
+    from cxexcel.template import build_workbook
+    from cxexcel.validate import validate
+    from tests.samples import sample_data
+
+    data = sample_data("journey")
+    data["Путь клиента"][0]["thoughts"] = "<r></t></si><si><t>злой</t></si><si><t></r>"
+    path = build_workbook("journey", tmp_path / "Путь клиента.xlsx", data=data)
+    rows = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Путь клиента").to_python()
+    assert "<r></t></si><si><t>злой</t></si><si><t></r>" in rows[1]
+    report = validate([path]).files[0]
+    assert report.readable and report.kind == "journey"

@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
-from cxexcel.fileio import CELL_TEXT_MAX, xml_text
+from cxexcel.fileio import CELL_TEXT_MAX, EDGE_SPACE, xml_text
 
 # a cell: ("s", text, format) or ("n", number, format); None writes nothing
 Cell = tuple[str, Any, Format | None]
@@ -37,7 +37,6 @@ _EXCEL_EPOCH = dt.date(1899, 12, 31).toordinal()
 _ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _XML_SPECIAL = re.compile("[&<>]")
-_EDGE_SPACE = re.compile(r"^\s|\s$")
 # XlsxWriter numbers a format only when it writes a cell with it: every format the rows may use is
 # written once, on blank cells of the sheet's last row, and the splice replaces that row with ours
 SCRATCH_ROW = 1_048_575
@@ -59,19 +58,6 @@ def excel_serial(day: dt.date) -> float:
     return serial + 1 if serial > 59 else serial
 
 
-def xlsxwriter_text(value: str) -> str:
-    """`value` (xml_text-clean) as text that XlsxWriter's write_string keeps literal.
-
-    XlsxWriter writes a string that starts with "<r>" and ends with "</r>" into the workbook unescaped, as
-    rich text: a user's text of that shape would be markup (or break the file). Such a text is given as a
-    rich string of one run that holds it, escaped; XlsxWriter still escapes control characters itself."""
-    if not (value.startswith("<r>") and value.endswith("</r>")):
-        return value
-    space = ' xml:space="preserve"' if _EDGE_SPACE.search(value) else ""
-    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f"<r><t{space}>{escaped}</t></r>"
-
-
 def string_item(value: str) -> str:
     """The <t> of a shared string, escaped as XlsxWriter escapes it; `value` is already xml_text-clean."""
     if len(value) > CELL_TEXT_MAX // 2 and len(value.encode("utf-16-le", "surrogatepass")) // 2 > CELL_TEXT_MAX:
@@ -82,7 +68,7 @@ def string_item(value: str) -> str:
     value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
     if _XML_SPECIAL.search(value):
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    space = ' xml:space="preserve"' if _EDGE_SPACE.search(value) else ""
+    space = ' xml:space="preserve"' if EDGE_SPACE.search(value) else ""
     return f"<t{space}>{value}</t>"
 
 

@@ -17,8 +17,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from cxexcel import __version__
 from cxexcel.consolidate.figures import WHOLE_REGION, Summary
-from cxexcel.consolidate.sheetxml import SCRATCH_ROW, Cell, Column, RowBlock, excel_serial, splice_rows, xlsxwriter_text
-from cxexcel.fileio import atomic_output, xml_text
+from cxexcel.consolidate.sheetxml import SCRATCH_ROW, Cell, Column, RowBlock, excel_serial, splice_rows
+from cxexcel.fileio import atomic_output, xlsxwriter_text, xml_text
 from cxexcel.forms import KINDS, Level, TableSheet, catalog
 from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
 from cxexcel.validate.rules.journey import DECISIONS_SHEET

@@ -9,6 +9,7 @@ from decimal import Decimal
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from cxexcel.fileio import xlsxwriter_text
 from cxexcel.forms import Column
 from cxexcel.template.styles import Styles, ValueKind, value_kind
 
@@ -44,6 +45,6 @@ def write_value(
     elif isinstance(value, dt.date):
         sheet.write_datetime(row, col, value, fmt("date"))
     else:
-        # write_string, never write(): text such as "=1+1" or "@ЦЗН" must stay text
-        sheet.write_string(row, col, str(value), fmt("text"))
+        # write_string, never write(): text such as "=1+1" or "@ЦЗН" must stay text (and "<r>…</r>" too)
+        sheet.write_string(row, col, xlsxwriter_text(str(value)), fmt("text"))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 
+from cxexcel.fileio import xlsxwriter_text
+
 # Lists live on a sheet rather than inline in the validation: Excel limits an inline
 # list to 255 characters (the 89 regions need far more) and splits it at commas,
 # which «Время ожидания, мин» contains.
@@ -45,7 +47,7 @@ class ListRegistry:
             # the first row names the list, for whoever unhides the sheet
             sheet.write_string(0, col, name)
             for row, value in enumerate(values, start=1):
-                sheet.write_string(row, col, value)
+                sheet.write_string(row, col, xlsxwriter_text(value))
             letter = xl_col_to_name(col)
             workbook.define_name(name, f"={_quoted(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}")
             sheet.set_column(col, col, max(len(v) for v in values) if values else 10)
