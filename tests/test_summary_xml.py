@@ -244,3 +244,18 @@ def test_templates_keep_rich_text_shaped_values_literal(tmp_path: Path) -> None:
     assert "<r></t></si><si><t>злой</t></si><si><t></r>" in rows[1]
     report = validate([path]).files[0]
     assert report.readable and report.kind == "journey"
+
+
+def test_values_of_any_type_are_written(tmp_path: Path) -> None:
+    """A list value (unhashable) or a NaN in a row is written as the cell makers say, like any other."""
+    path = tmp_path / "s.xlsx"
+    summary = _summary_with_texts(["а", "б"])
+    summary.tools[0]["conclusion"] = ["вывод", 1]
+    summary.tools[1]["conclusion"] = ["вывод", 1]
+    summary.tools[0]["before"] = float("nan")
+    summary.tools[1]["before"] = float("nan")
+    write_summary_xlsx(summary, path)
+    rows = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Инструменты").to_python()
+    conclusion, before = rows[0].index("Вывод региона"), rows[0].index("До запуска (по замерам)")
+    assert [r[conclusion] for r in rows[1:]] == ["['вывод', 1]"] * 2
+    assert [r[before] for r in rows[1:]] == ["nan"] * 2

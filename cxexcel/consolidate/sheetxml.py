@@ -196,10 +196,15 @@ class SheetXml:
                 if value is None:
                     continue
                 seen = (type(value), value, get(depends)) if depends else (type(value), value)
-                found = memo.get(seen)
+                try:
+                    found, keep = memo.get(seen), True
+                except TypeError:  # a value that cannot be a key (a list) is made every time
+                    found, keep = None, False
                 if found is None:
                     cell = make(value, row)
-                    found = memo[seen] = ("", 0) if cell is None else self._tail(cell)
+                    found = ("", 0) if cell is None else self._tail(cell)
+                    if keep:
+                        memo[seen] = found
                 if found[0]:
                     references += found[1]
                     cells.append(f'<c r="{letter}{number}"{found[0]}')
