@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import python_calamine as pc
 from click.testing import CliRunner
@@ -375,3 +376,31 @@ def test_an_output_that_cannot_be_written_is_explained_not_a_crash(tmp_path: Pat
     assert result.exit_code == 1, result.output
     assert "не удалось записать или прочитать" in result.output and "на месте папки уже есть файл" in result.output
     assert "Traceback" not in result.output and "Внутренняя ошибка" not in result.output
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--jobs", "0", "0 не подходит: нужно целое число не меньше 1."),
+    ("--jobs", "два", "«два» — не целое число; нужно целое число не меньше 1."),
+    ("--max-file-mb", "0", "0 не подходит: нужно число больше 0."),
+    ("--max-ratio", "0,5", "0,5 не подходит: нужно число не меньше 1."),
+    ("--max-rows", "1.5", "«1.5» — не целое число; нужно целое число не меньше 1."),
+])
+def test_numeric_options_say_what_they_need(tmp_path: Path, option: str, value: str, message: str) -> None:
+    from cxexcel.cli import russian
+
+    russian.install()  # as `main` does
+    result = CliRunner().invoke(cli, ["consolidate", str(tmp_path), "-o", str(tmp_path / "s.xlsx"), option, value])
+    assert result.exit_code == 2
+    assert f"Неверное значение '{option}': {message}" in result.output
+    assert "x>=" not in result.output and "Traceback" not in result.output
+
+
+def test_number_options_take_a_decimal_comma() -> None:
+    from cxexcel.cli.options import NumberParam
+
+    assert NumberParam(float, 0, low_open=True).convert("1,5", None, None) == 1.5
+    assert NumberParam(int, 1, 89).convert(" 89 ", None, None) == 89
+    with pytest.raises(click.BadParameter, match="от 1 до 89"):
+        NumberParam(int, 1, 89).convert("90", None, None)
+    with pytest.raises(click.BadParameter, match="больше 0"):
+        NumberParam(float, 0, low_open=True).convert("nan", None, None)

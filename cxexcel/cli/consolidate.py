@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cxexcel.cli.options import as_of_option, limits_options, load_programme_or_exit, programme_option
+from cxexcel.cli.options import PROCESSES, as_of_option, limits_options, load_programme_or_exit, programme_option
 from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, consolidate
 from cxexcel.fileio import os_error_reason, printable
 from cxexcel.read import Limits
@@ -24,7 +24,7 @@ from cxexcel.validate.report import counts_text, plural
               help="federal — строка на каждый субъект РФ; region — строка на каждый ЦЗН субъекта.")
 @click.option("--json", "json_output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Записать те же показатели в JSON для программ.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=PROCESSES, default=None, metavar="N",
               help="Число параллельных процессов (по умолчанию — все ядра).")
 @click.option("--no-cache", is_flag=True, help="Не использовать кэш разобранных файлов.")
 @programme_option

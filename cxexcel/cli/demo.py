@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cxexcel.cli.consolidate import run_with_progress, summary_screen
+from cxexcel.cli.options import PROCESSES, NumberParam
 from cxexcel.consolidate import default_jobs
 from cxexcel.demo import DEFAULT_REGIONS, DEFAULT_SEED, DemoManifest, Expected, generate_inbox
 from cxexcel.demo.inbox import MIN_ANSWERS
@@ -92,14 +93,14 @@ def generated_text(manifest: DemoManifest) -> str:
               metavar="ПАПКА",
               help=f"Папка демонстрации (по умолчанию {DEFAULT_OUT}): в ней будут «{INBOX_NAME}», «{SUMMARY_NAME}» "
                    f"и «{JSON_NAME}». Пересоздается при каждом запуске.")
-@click.option("--regions", type=click.IntRange(1, len(catalog.REGIONS)), default=DEFAULT_REGIONS, metavar="N",
-              help=f"Число пилотных субъектов РФ (по умолчанию {DEFAULT_REGIONS}).")
+@click.option("--regions", type=NumberParam(int, 1, len(catalog.REGIONS)), default=DEFAULT_REGIONS, metavar="N",
+              help=f"Число пилотных субъектов РФ, от 1 до {len(catalog.REGIONS)} (по умолчанию {DEFAULT_REGIONS}).")
 @click.option("--seed", type=int, default=DEFAULT_SEED, metavar="ЧИСЛО",
               help=f"Начальное число генератора (по умолчанию {DEFAULT_SEED}): одно и то же число дает "
                    "одни и те же файлы.")
-@click.option("--answers", type=click.IntRange(min=MIN_ANSWERS), default=None, metavar="N",
-              help="Ответов в книге замеров каждого ЦЗН (по умолчанию около 2000).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+@click.option("--answers", type=NumberParam(int, MIN_ANSWERS), default=None, metavar="N",
+              help=f"Ответов в книге замеров каждого ЦЗН, не меньше {MIN_ANSWERS} (по умолчанию около 2000).")
+@click.option("--jobs", type=PROCESSES, default=None, metavar="N",
               help="Число параллельных процессов (по умолчанию — все ядра).")
 @click.help_option("-h", "--help", help="Показать эту справку и выйти.")
 def demo(out_dir: Path, regions: int, seed: int, answers: int | None, jobs: int | None) -> None:

@@ -32,6 +32,39 @@ class DateParam(click.ParamType):
 DATE = DateParam()
 
 
+class NumberParam(click.ParamType):
+    """A whole or a decimal number within bounds, refused with a message that says the bounds in words
+    (click's own says "0 вне диапазона x>=1"). A decimal may be typed with a comma: 1,5."""
+
+    def __init__(self, kind: type[int] | type[float], low: float, high: float | None = None, *,
+                 low_open: bool = False) -> None:
+        self.kind, self.low, self.high, self.low_open = kind, low, high, low_open
+        self.name = "целое число" if kind is int else "число"
+        noun = "целое число" if kind is int else "число"
+        if high is not None:
+            self.rule = f"нужно {noun} от {low:g} до {high:g}"
+        else:
+            self.rule = f"нужно {noun} {'больше' if low_open else 'не меньше'} {low:g}"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            try:
+                number = self.kind(text.replace(",", ".") if self.kind is float else text)
+            except ValueError:
+                self.fail(f"«{value}» — не {self.name}; {self.rule}.", param, ctx)
+        too_low = number <= self.low if self.low_open else number < self.low
+        if too_low or (self.high is not None and number > self.high) or number != number:
+            self.fail(f"{value} не подходит: {self.rule}.", param, ctx)
+        return number
+
+
+# how many processes check files at once
+PROCESSES = NumberParam(int, 1)
+
+
 def as_of_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--as-of", "as_of", type=DATE, default=None,
@@ -69,22 +102,22 @@ def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
 _MB = 1024**2
 # option name -> (Limits field, type, default in the option's unit, help); sizes are typed in MB
 _LIMIT_OPTIONS: dict[str, tuple[str, click.ParamType, float, str]] = {
-    "--max-file-mb": ("max_file_bytes", click.FloatRange(min=0, min_open=True), DEFAULT_LIMITS.max_file_bytes / _MB,
+    "--max-file-mb": ("max_file_bytes", NumberParam(float, 0, low_open=True), DEFAULT_LIMITS.max_file_bytes / _MB,
                       "Предел размера одного файла на диске, МБ."),
-    "--max-unpacked-mb": ("max_uncompressed_bytes", click.FloatRange(min=0, min_open=True),
+    "--max-unpacked-mb": ("max_uncompressed_bytes", NumberParam(float, 0, low_open=True),
                           DEFAULT_LIMITS.max_uncompressed_bytes / _MB,
                           "Предел объема файла в распакованном виде, МБ (защита от «zip-бомб»)."),
-    "--max-ratio": ("max_compression_ratio", click.FloatRange(min=1), DEFAULT_LIMITS.max_compression_ratio,
+    "--max-ratio": ("max_compression_ratio", NumberParam(float, 1), DEFAULT_LIMITS.max_compression_ratio,
                     "Предел степени сжатия части файла больше 10 МБ (во сколько раз она распаковывается)."),
-    "--max-rows": ("max_rows", click.IntRange(min=1), DEFAULT_LIMITS.max_rows, "Предел числа строк на листе."),
-    "--max-columns": ("max_columns", click.IntRange(min=1), DEFAULT_LIMITS.max_columns,
+    "--max-rows": ("max_rows", NumberParam(int, 1), DEFAULT_LIMITS.max_rows, "Предел числа строк на листе."),
+    "--max-columns": ("max_columns", NumberParam(int, 1), DEFAULT_LIMITS.max_columns,
                       "Предел числа столбцов на листе."),
-    "--max-cells": ("max_cells", click.IntRange(min=1), DEFAULT_LIMITS.max_cells,
+    "--max-cells": ("max_cells", NumberParam(int, 1), DEFAULT_LIMITS.max_cells,
                     "Предел числа ячеек листа (строки × столбцы, считая от A1)."),
-    "--max-cell-chars": ("max_cell_chars", click.IntRange(min=1), DEFAULT_LIMITS.max_cell_chars,
+    "--max-cell-chars": ("max_cell_chars", NumberParam(int, 1), DEFAULT_LIMITS.max_cell_chars,
                          "Предел длины текста в одной ячейке, символов."),
 }
-_FILES_OPTION = ("max_files", click.IntRange(min=1), DEFAULT_LIMITS.max_files,
+_FILES_OPTION = ("max_files", NumberParam(int, 1), DEFAULT_LIMITS.max_files,
                  "Предел числа файлов в папке; остальные файлы отмечаются на листе «Файлы» как пропущенные.")
 
 

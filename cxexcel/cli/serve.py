@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cxexcel.addin.server import DEFAULT_MAX_REQUEST_MB, ServerConfig
+from cxexcel.cli.options import NumberParam
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 
@@ -27,9 +28,11 @@ def default_url(host: str, port: int, https: bool) -> str:
 
 
 @click.command(name="serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Адрес, на котором слушает сервер.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Порт.")
-@click.option("--url", "public_url", default=None,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="АДРЕС",
+              help="Адрес, на котором слушает сервер.")
+@click.option("--port", type=NumberParam(int, 1, 65535), default=8000, show_default=True, metavar="N",
+              help="Порт (от 1 до 65535).")
+@click.option("--url", "public_url", default=None, metavar="АДРЕС",
               help="Адрес, по которому Excel обращается к серверу (для манифеста), например "
                    "https://cx.czn.example или https://portal.example/cx. По умолчанию — из --host и --port.")
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -38,8 +41,8 @@ def default_url(host: str, port: int, https: bool) -> str:
               help="Файл закрытого ключа HTTPS (PEM).")
 @click.option("--behind-proxy", is_flag=True,
               help="HTTPS обеспечивает обратный прокси (nginx и т. п.): разрешить HTTP на любом адресе.")
-@click.option("--max-request-mb", type=click.IntRange(1, 1024), default=DEFAULT_MAX_REQUEST_MB,
-              show_default=True, help="Наибольший размер данных одной книги в запросе, МБ.")
+@click.option("--max-request-mb", type=NumberParam(int, 1, 1024), default=DEFAULT_MAX_REQUEST_MB,
+              show_default=True, metavar="N", help="Наибольший размер данных одной книги в запросе, МБ (от 1 до 1024).")
 @click.option("--write-manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Записать манифест надстройки в файл и выйти, не запуская сервер.")
 def serve(host: str, port: int, public_url: str | None, cert: Path | None, key: Path | None, behind_proxy: bool,
