@@ -671,13 +671,17 @@ def _failed(entry: InboxEntry, issue: Issue) -> FileOutcome:
     return FileOutcome(entry, issues=[issue], status=FileStatus.REJECTED, reason=issue.message)
 
 
+def _worker_crashed(entry: InboxEntry, message: str) -> FileOutcome:
+    return _failed(entry, make_issue(Code.WORKER_CRASHED, str(entry.path), message))
+
+
 def _crashed(entry: InboxEntry, exitcode: int) -> FileOutcome:
-    return _failed(entry, make_issue(
-        Code.WORKER_CRASHED, str(entry.path),
+    return _worker_crashed(
+        entry,
         f"Проверка этого файла аварийно завершила рабочий процесс ({_how_it_died(exitcode)}). Файл не учтен "
         "в своде; откройте его в Excel, сохраните заново и пришлите еще раз; если повторится — сообщите "
         "разработчикам, приложив файл.",
-    ))
+    )
 
 
 def _how_it_died(exitcode: int) -> str:
@@ -693,12 +697,12 @@ def _how_it_died(exitcode: int) -> str:
 
 
 def _not_checked(entry: InboxEntry, why: str) -> FileOutcome:
-    return _failed(entry, make_issue(
-        Code.WORKER_CRASHED, str(entry.path),
+    return _worker_crashed(
+        entry,
         f"Файл не проверен: {why}. Похоже, на компьютере не хватает памяти или процессы проверки завершает "
         "другая программа. Файл не учтен в своде; запустите свод еще раз (при нехватке памяти — с меньшим "
         "числом процессов, --jobs).",
-    ))
+    )
 
 
 def _moved(issue: Issue, path: Path) -> Issue:
