@@ -13,6 +13,7 @@ import click
 
 from cxexcel import __version__
 from cxexcel.cli import russian
+from cxexcel.workers import start_early
 
 # command name -> "module:function"; modules are imported only when their command runs,
 # so `cxexcel --help` stays fast and a missing optional extra breaks only its own command
@@ -24,6 +25,9 @@ COMMANDS: dict[str, str] = {
     "demo": "cxexcel.cli.demo:demo",
     "serve": "cxexcel.cli.serve:serve",
 }
+# commands that check files in worker processes: their fork server is started before their modules are imported
+POOLED_COMMANDS = frozenset({"consolidate", "demo"})
+HELP_OPTIONS = ("-h", "--help")
 
 
 class LazyGroup(click.Group):
@@ -39,6 +43,15 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         _russian_metavars(command)
         return command
+
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        # called only to run a command (a help listing calls get_command alone)
+        if args and args[0] in POOLED_COMMANDS and not any(a in HELP_OPTIONS for a in args[1:]):
+            # the server imports the checking code on the other core while this process imports the command's
+            start_early()
+        return super().resolve_command(ctx, args)
 
 
 def _russian_metavars(command: click.Command) -> None:

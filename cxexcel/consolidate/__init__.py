@@ -24,6 +24,7 @@ from cxexcel.consolidate.workbook import write_summary_xlsx
 from cxexcel.fileio import atomic_output, remove_stale_temporaries
 from cxexcel.programme import Programme, default_programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
+from cxexcel.workers import start_early
 
 LEVELS = ("federal", "region")
 CACHE_DIR_NAME = ".cxexcel-cache"
@@ -68,6 +69,8 @@ def consolidate(
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
     inbox, output = Path(inbox), Path(output)
+    if (jobs or default_jobs()) > 1:
+        start_early()  # the CLI has done it already; a script calling this gets it here
     programme = programme or default_programme()
     cache = ResultCache(output.parent / CACHE_DIR_NAME if use_cache else None)
     hashes = HashIndex.load(cache.folder / HASH_INDEX_NAME) if cache.folder is not None else None

@@ -7,11 +7,9 @@ import copyreg
 import datetime as dt
 import gc
 import hashlib
-import multiprocessing
 import os
 import pickle
 import signal
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +31,7 @@ from cxexcel.validate import CheckedWorkbook, centre_key, check_file
 from cxexcel.validate.checked import TableRecords, mark_error_rows
 from cxexcel.validate.engine import internal_error_issue, sort_issues
 from cxexcel.validate.rules.journey import journey_touchpoints
+from cxexcel.workers import pool_context
 
 
 def _declared_kind(key: str) -> WorkbookKind:
@@ -507,11 +506,6 @@ MAX_CRASHES_IN_A_ROW = 5
 MAX_UNEXPLAINED_BREAKS = 8
 
 
-def _pool_context() -> Any:
-    # no fork of a process that may hold threads (the caller's, a test runner's)
-    return multiprocessing.get_context("spawn" if sys.platform == "win32" else "forkserver")
-
-
 class _PooledCheck:
     """Files checked in worker processes so that a worker's death costs one file, not the summary.
 
@@ -523,7 +517,7 @@ class _PooledCheck:
 
     def __init__(self, entries: Sequence[InboxEntry], settings: CheckSettings, sink: _Sink, task: Task) -> None:
         self.entries, self.settings, self.sink, self.task = entries, settings, sink, task
-        self.context = _pool_context()
+        self.context = pool_context()
         self.pending: deque[int] = deque()
         self.crashes_in_a_row = 0
         self.unexplained_breaks = 0
