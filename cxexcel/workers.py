@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import sys
 from typing import Any
@@ -31,4 +32,7 @@ def start_early() -> None:
     pool_context()
     from multiprocessing import forkserver  # the server's own module: only where there is one
 
-    forkserver.ensure_running()
+    # only a head start: a server that cannot start here (no temporary folder for its socket) is the pool's
+    # to report, if a pool is needed at all
+    with contextlib.suppress(Exception):
+        forkserver.ensure_running()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from multiprocessing import forkserver
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from click.testing import CliRunner
 import cxexcel.cli
 import cxexcel.consolidate
 from cxexcel.consolidate import consolidate
-from cxexcel.workers import WORKER_MODULES
+from cxexcel.workers import WORKER_MODULES, start_early
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="workers are spawned there: no fork server")
 
@@ -62,10 +64,11 @@ class _Calls:
         self.count += 1
 
 
-def test_the_command_line_starts_the_server_only_for_a_run_of_a_pooled_command(
+def test_the_command_line_starts_the_server_only_for_a_run_of_a_pooled_command_with_workers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _Calls()
     monkeypatch.setattr(cxexcel.cli, "start_early", calls)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     runner = CliRunner()
     for args in (["--help"], ["consolidate", "--help"], ["demo", "-h"], ["templates", "--help"]):
         result = runner.invoke(cxexcel.cli.cli, args)
@@ -73,9 +76,32 @@ def test_the_command_line_starts_the_server_only_for_a_run_of_a_pooled_command(
     assert calls.count == 0
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    result = runner.invoke(cxexcel.cli.cli, ["consolidate", str(inbox), "-o", str(tmp_path / "out" / "Свод.xlsx"),
-                                             "--jobs", "1"])
-    assert calls.count == 1, result.output
+    expected = 0
+    for jobs, starts in ((["--jobs", "1"], False), (["--jobs=1"], False), (["--jobs", "2"], True),
+                         (["--jobs=2"], True), ([], True)):
+        output = tmp_path / f"out{len(jobs)}{starts}" / "Свод.xlsx"
+        result = runner.invoke(cxexcel.cli.cli, ["consolidate", str(inbox), "-o", str(output), *jobs])
+        assert result.exit_code == 0, result.output
+        expected += starts
+        assert calls.count == expected, (jobs, result.output)
+    # one core and no --jobs: no workers, no server
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    runner.invoke(cxexcel.cli.cli, ["consolidate", str(inbox), "-o", str(tmp_path / "one" / "Свод.xlsx")])
+    assert calls.count == expected
+
+
+def test_a_server_that_cannot_start_early_does_not_stop_the_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise OSError("no temporary folder for the socket")
+
+    monkeypatch.setattr(forkserver, "ensure_running", refuse)
+    start_early()  # nothing raised
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    result = CliRunner().invoke(cxexcel.cli.cli, ["consolidate", str(inbox), "-o", str(tmp_path / "out" / "Свод.xlsx"),
+                                                  "--jobs", "2"])
+    assert result.exit_code == 0, result.output
 
 
 def test_consolidate_starts_the_server_itself_when_it_will_use_workers(

@@ -48,10 +48,29 @@ class LazyGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]
                         ) -> tuple[str | None, click.Command | None, list[str]]:
         # called only to run a command (a help listing calls get_command alone)
-        if args and args[0] in POOLED_COMMANDS and not any(a in HELP_OPTIONS for a in args[1:]):
+        if args and args[0] in POOLED_COMMANDS and _will_use_workers(args[1:]):
             # the server imports the checking code on the other core while this process imports the command's
             start_early()
         return super().resolve_command(ctx, args)
+
+
+def _will_use_workers(args: list[str]) -> bool:
+    """Whether a pooled command's arguments ask for worker processes, read before click parses them. A wrong
+    guess costs little either way: an idle server, or one that `consolidate()` starts itself a little later."""
+    if any(a in HELP_OPTIONS for a in args):
+        return False
+    jobs: str | None = None
+    for i, arg in enumerate(args):
+        if arg == "--jobs" and i + 1 < len(args):
+            jobs = args[i + 1]
+        elif arg.startswith("--jobs="):
+            jobs = arg.partition("=")[2]
+    if jobs is None:
+        return (os.cpu_count() or 1) > 1
+    try:
+        return int(jobs.strip()) > 1
+    except ValueError:
+        return False  # click will say what is wrong with it
 
 
 def _russian_metavars(command: click.Command) -> None:
