@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -19,7 +20,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxexcel.consolidate.figures import Summary
-from cxexcel.consolidate.sheetxml import SCRATCH_ROW, Column, RowBlock, SheetXml, excel_serial, splice_rows
+from cxexcel.consolidate.sheetxml import (
+    LIST_COMPRESS_LEVEL,
+    SCRATCH_ROW,
+    Column,
+    RowBlock,
+    SheetXml,
+    excel_serial,
+    splice_rows,
+)
 from cxexcel.consolidate.workbook import write_summary_xlsx
 from cxexcel.fileio import xml_text
 from tests.samples import CZN, REGION
@@ -138,6 +147,25 @@ def test_writing_twice_gives_the_same_bytes(tmp_path: Path) -> None:
     write_summary_xlsx(summary, tmp_path / "a.xlsx")
     write_summary_xlsx(summary, tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_the_lists_rows_are_deflated_at_their_own_level(tmp_path: Path) -> None:
+    summary = _summary_with_texts([f"инструмент {n % 50}" for n in range(3000)])
+    path = tmp_path / "s.xlsx"
+    write_summary_xlsx(summary, path)
+
+    def deflated(data: bytes, level: int) -> int:
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return len(compressor.compress(data) + compressor.flush())
+
+    with zipfile.ZipFile(path) as package:
+        spliced = [info for info in package.infolist() if info.filename.startswith("xl/worksheets/")
+                   and info.file_size > 100_000]
+        assert spliced  # the tools list, 3,000 rows
+        for info in spliced:
+            data = package.read(info)
+            assert info.compress_size == deflated(data, LIST_COMPRESS_LEVEL)
+            assert info.compress_size != deflated(data, zlib.Z_DEFAULT_COMPRESSION)  # the level is told apart
 
 
 def test_cells_carry_the_styles_of_their_columns(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import sys
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -50,6 +51,10 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # rows are encoded and handed to zlib in batches: the national «Точки контакта» is 29 MB of XML
 _ROWS_PER_WRITE = 2000
+# zlib's level for the lists' rows. At the default (6) zlib, not the rows, set the pace: the national
+# summary's lists took 0.92 s to write; at 4 they take 0.71 s and the file is 6.4 MB instead of 5.7 MB
+# (levels 1-3 save little more time for a bigger file: 0.65 s and 7.5 MB at 1). Measured 27.11.2026.
+LIST_COMPRESS_LEVEL = 4
 
 
 def excel_serial(day: dt.date) -> float:
@@ -284,6 +289,12 @@ class _BackgroundWriter:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _set_compress_level(info: zipfile.ZipInfo, level: int) -> None:
+    # `ZipFile.open(info, "w")` takes the level from the ZipInfo only: public as `compress_level` from
+    # Python 3.13, the same slot under its old name before
+    setattr(info, "compress_level" if sys.version_info >= (3, 13) else "_compresslevel", level)
+
+
 def splice_rows(package: bytes, output: Path, sheets: dict[str, list[RowBlock]]) -> None:
     """Copy the package XlsxWriter wrote in memory to `output`, giving each named sheet its rows.
 
@@ -311,6 +322,7 @@ def splice_rows(package: bytes, output: Path, sheets: dict[str, list[RowBlock]])
             if blocks is None:
                 target.writestr(copy, data)
                 continue
+            _set_compress_level(copy, LIST_COMPRESS_LEVEL)
             found = list(_SCRATCH_SHEET_DATA.finditer(data))
             if len(found) != 1:
                 raise ValueError(f"{info.filename}: XlsxWriter wrote cells into a sheet whose rows are ours")
