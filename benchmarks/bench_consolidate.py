@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.metadata
-import io
 import json
 import logging
 import os
@@ -23,7 +22,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import warnings
@@ -32,7 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
+from snapshots import BENCH_DIR, PYTHON_M_CXEXCEL, commit_snapshot, environment_for
+
 # set when this process runs on a snapshot of the committed cxexcel/ (see run_on_committed_code)
 SNAPSHOT_ENV = "CXEXCEL_BENCH_COMMIT"
 
@@ -46,20 +45,8 @@ def run_on_committed_code() -> None:
     """
     if os.environ.get(SNAPSHOT_ENV):
         return
-    git = ["git", "-C", str(BENCH_DIR.parent)]
-    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            check=True).stdout.strip()
-    folder = BENCH_DIR / ".data" / f"code-{commit}"
-    if not (folder / "cxexcel").is_dir():
-        partial = folder.with_name(f".code-{commit}.partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        archive = subprocess.run([*git, "archive", "HEAD", "cxexcel"], capture_output=True, check=True).stdout
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(partial, filter="data")
-        partial.rename(folder)
-    paths = [str(folder), *([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])]
-    env = {**os.environ, SNAPSHOT_ENV: commit, "PYTHONPATH": os.pathsep.join(paths)}
+    commit, folder = commit_snapshot("HEAD")
+    env = {**environment_for(folder), SNAPSHOT_ENV: commit}
     os.execve(sys.executable, [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]], env)
 
 
@@ -181,7 +168,7 @@ def run_rounds(command: Sequence[str], rounds: int, *, before: Callable[[], None
 # --- the measurements --------------------------------------------------------------------------------------
 
 
-CXEXCEL = [sys.executable, "-m", "cxexcel"]
+CXEXCEL = list(PYTHON_M_CXEXCEL)
 
 
 def workbooks_of(folder: Path) -> list[Path]:
