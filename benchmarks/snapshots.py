@@ -19,8 +19,11 @@ WORKTREE = "worktree"
 
 
 def short_commit(rev: str) -> str:
-    return subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", f"{rev}^{{commit}}"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", f"{rev}^{{commit}}"], capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"not a commit here: {rev!r} ({done.stderr.strip()})")
+    return done.stdout.strip()
 
 
 def commit_snapshot(rev: str) -> tuple[str, Path]:
