@@ -44,7 +44,6 @@ class LazyGroup(click.Group):
         _russian_metavars(command)
         return command
 
-
     def resolve_command(self, ctx: click.Context, args: list[str]
                         ) -> tuple[str | None, click.Command | None, list[str]]:
         # called only to run a command (a help listing calls get_command alone)
