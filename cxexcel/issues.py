@@ -39,6 +39,7 @@ class Code(StrEnum):
     FILE_UNKNOWN_KIND = "file-unknown-kind"
     FILE_OLD_TEMPLATE = "file-old-template"
     FILE_WRONG_KIND = "file-wrong-kind"
+    FILE_IS_SUMMARY = "file-is-summary"
     # a file whose check failed inside cxexcel itself (a bug): reported, never a crash of the whole run
     INTERNAL_ERROR = "internal-error"
     # a file whose check killed the process checking it (a native crash in a reader, the OOM killer):
@@ -127,6 +128,7 @@ RULES: dict[Code, Rule] = {
     Code.FILE_UNKNOWN_KIND: Rule(E, "Книга не по стандарту", "Не удалось определить вид книги: это не стандартная книга cxexcel."),
     Code.FILE_OLD_TEMPLATE: Rule(E, "Устаревший шаблон", "Книга заполнена по устаревшему шаблону версии 0.9."),
     Code.FILE_WRONG_KIND: Rule(E, "Книга другого вида", "Ожидалась книга «Замеры», а это книга «Путь клиента»."),
+    Code.FILE_IS_SUMMARY: Rule(E, "Свод, а не книга по стандарту", "Это свод, собранный cxexcel (листы «Свод», «Мониторинг», «Файлы»), а не книга по стандарту."),
     Code.INTERNAL_ERROR: Rule(E, "Внутренняя ошибка проверки", "Файл не проверен из-за внутренней ошибки cxexcel (ValueError); сообщите разработчикам."),
     Code.WORKER_CRASHED: Rule(E, "Проверка файла аварийно завершила процесс", "Проверка этого файла аварийно завершила рабочий процесс (сигнал SIGSEGV). Файл не учтен в своде; откройте его в Excel, сохраните заново и пришлите еще раз; если повторится — сообщите разработчикам, приложив файл."),
     Code.META_MISSING: Rule(W, "Нет служебного листа _meta", "Нет служебного листа «_meta»: вид книги определен по листам."),

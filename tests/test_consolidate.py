@@ -404,3 +404,33 @@ def test_number_options_take_a_decimal_comma() -> None:
         NumberParam(int, 1, 89).convert("90", None, None)
     with pytest.raises(click.BadParameter, match="больше 0"):
         NumberParam(float, 0, low_open=True).convert("nan", None, None)
+
+
+def test_a_summary_left_among_the_inputs_is_skipped_not_read_as_a_form(run: dict[str, Any], tmp_path: Path) -> None:
+    # an inbox without the federal log: the old summary's «Журнал консультаций» would pass for it
+    truth = build_inbox(tmp_path)
+    assert truth
+    (tmp_path / "inbox" / "Журнал ФЦК.xlsx").unlink()
+    shutil.copyfile(run["root"] / "out" / "Свод.xlsx", tmp_path / "inbox" / "Свод за прошлую неделю.xlsx")
+    assert run["json"]["consultations"]  # the summary copied in holds consultation rows
+    result = consolidate(tmp_path / "inbox", tmp_path / "out" / "Свод.xlsx", as_of=AS_OF,
+                         json_output=tmp_path / "out" / "Свод.json", jobs=1)
+    data = json.loads((tmp_path / "out" / "Свод.json").read_text(encoding="utf-8"))
+    entry = next(f for f in data["files"] if f["path"] == "Свод за прошлую неделю.xlsx")
+    assert entry["status"] == "skipped" and "свод, собранный cxexcel" in entry["reason"]
+    assert data["consultations"] == []
+    assert not [i for i in data["issues"] if i["file"] == "Свод за прошлую неделю.xlsx"]
+    assert result.count(FileStatus.SKIPPED) == 2  # the summary and the cover letter
+    # the command line names it, and a re-run takes the verdict from the cache
+    cli_run = CliRunner().invoke(cli, ["consolidate", str(tmp_path / "inbox"), "-o",
+                                       str(tmp_path / "out" / "Свод.xlsx"), "--as-of", AS_OF.strftime("%d.%m.%Y"),
+                                       "--jobs", "1"])
+    assert "пропущен: Свод за прошлую неделю.xlsx — Это свод, собранный cxexcel" in cli_run.output
+    again = consolidate(tmp_path / "inbox", tmp_path / "out" / "Свод.xlsx", as_of=AS_OF, jobs=1)
+    assert again.count(FileStatus.SKIPPED) == 2
+
+
+def test_validate_says_a_summary_is_not_a_form(run: dict[str, Any]) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(run["root"] / "out" / "Свод.xlsx")])
+    assert result.exit_code == 2
+    assert "Это свод, собранный cxexcel" in result.output

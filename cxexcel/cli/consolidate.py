@@ -83,7 +83,7 @@ def summary_screen(result: ConsolidationResult) -> str:
         f"Свод на {s.as_of:%d.%m.%Y} ({'федеральный' if s.level == 'federal' else 'региональный'}).",
         f"Файлов: {len(result.outcomes)} — принято {result.count(FileStatus.ACCEPTED)}, "
         f"отклонено {result.count(FileStatus.REJECTED)}, заменено более новыми "
-        f"{result.count(FileStatus.SUPERSEDED)}, пропущено (не книги) {result.count(FileStatus.SKIPPED)}.",
+        f"{result.count(FileStatus.SUPERSEDED)}, пропущено (не книги и своды) {result.count(FileStatus.SKIPPED)}.",
         f"Субъектов РФ: {len({r['region'] for r in s.regions})}; в файлах {counts_text(errors, warnings)}.",
     ]
     rejected = [o for o in result.outcomes if o.status is FileStatus.REJECTED]
@@ -91,6 +91,9 @@ def summary_screen(result: ConsolidationResult) -> str:
         lines.append(f"  отклонен: {outcome.entry.relative} — {outcome.reason}")
     if len(rejected) > 10:
         lines.append(f"  … и еще {plural(len(rejected) - 10, 'файл', 'файла', 'файлов')} (лист «Файлы»).")
+    # skipped once opened (a summary among the inputs), not for the name: worth a line of its own
+    for outcome in [o for o in result.outcomes if o.status is FileStatus.SKIPPED and not o.entry.skip_reason]:
+        lines.append(f"  пропущен: {outcome.entry.relative} — {outcome.reason}")
     lines.append(f"Свод: {result.output}")
     if result.json_output:
         lines.append(f"JSON: {result.json_output}")

@@ -275,6 +275,9 @@ def _check_entry(entry: InboxEntry, settings: CheckSettings) -> FileOutcome:
     result = check_file(entry.path, programme=settings.programme, as_of=settings.as_of, limits=settings.limits)
     if result.workbook is None:
         assert result.unreadable is not None
+        if result.unreadable.code is Code.FILE_IS_SUMMARY:
+            # a summary left among the inputs (an earlier run's output) is no region's error
+            return FileOutcome(entry, status=FileStatus.SKIPPED, reason=result.unreadable.message)
         return FileOutcome(entry, issues=[result.unreadable], status=FileStatus.REJECTED,
                            reason=result.unreadable.message)
     wb = result.workbook
@@ -289,8 +292,9 @@ def _check_entry(entry: InboxEntry, settings: CheckSettings) -> FileOutcome:
 
 
 # What a cache entry holds and how (part of every key): entries of another format are never looked up, so
-# they are only misses, and are pruned with the unused ones. 2: a head, then the body it points to.
-CACHE_FORMAT = 2
+# they are only misses, and are pruned with the unused ones. 2: a head, then the body it points to. 3: the
+# same, but a summary among the inputs is a skipped outcome (it was a rejected one).
+CACHE_FORMAT = 3
 
 
 def _settings_key(settings: CheckSettings) -> str:
@@ -356,7 +360,8 @@ class ResultCache:
         return head
 
     def store(self, key: str, outcome: FileOutcome) -> None:
-        if outcome.status is not FileStatus.SKIPPED and self.folder is not None:
+        # a file skipped for its name costs nothing to skip again; a summary skipped for its sheets is kept
+        if not outcome.entry.skip_reason and self.folder is not None:
             self._write(f"{key}.pickle", _stored(outcome))
 
     def load_rows(self, key: str) -> dict[str, list[dict[str, Any]]] | None:

@@ -192,7 +192,7 @@ class SummaryWriter:
         s = self.summary
         region_rows = [self._flatten(r) for r in s.regions]
         # «Панель»'s charts read «Свод»: XlsxWriter writes it, so that the charts carry its figures
-        self._table("Свод", _region_columns(s.level), region_rows,
+        self._table(catalog.SUMMARY_SHEET, _region_columns(s.level), region_rows,
                     title=f"Свод пилотной апробации на {s.as_of:%d.%m.%Y}", spliced=False)
         self._monitoring()
         self._touchpoints()
@@ -206,7 +206,7 @@ class SummaryWriter:
         self._table("Совещания", declared_columns(meetings, with_czn=False), s.meetings)
         self._table("Журнал консультаций", declared_columns(consultations), s.consultations)
         self._table("Ошибки", ISSUE_COLUMNS, s.issues)
-        self._table("Файлы", FILE_COLUMNS, s.files)
+        self._table(catalog.FILES_SHEET, FILE_COLUMNS, s.files)
         self._dashboard(len(region_rows))
 
     @staticmethod
@@ -319,7 +319,7 @@ class SummaryWriter:
                     ws.write_number(r, c, value, fmt)
 
     def _monitoring(self) -> None:
-        ws = self.book.add_worksheet("Мониторинг")
+        ws = self.book.add_worksheet(catalog.MONITORING_SHEET)
         s = self.summary
         ws.write_string(0, 0, f"Мониторинг выполнения программы (Приложение 4) на {s.as_of:%d.%m.%Y}",
                         self.formats["title"])
@@ -401,8 +401,8 @@ class SummaryWriter:
             chart = self.book.add_chart({"type": chart_type})
             chart.add_series({
                 "name": title,
-                "categories": ["Свод", first, 0, last, 0],
-                "values": ["Свод", first, index[key], last, index[key]],
+                "categories": [catalog.SUMMARY_SHEET, first, 0, last, 0],
+                "values": [catalog.SUMMARY_SHEET, first, index[key], last, index[key]],
                 "fill": {"color": "#2E75B6"},
             })
             chart.set_title({"name": title})

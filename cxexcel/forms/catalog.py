@@ -10,6 +10,12 @@ TEMPLATE_VERSION = "1.0"
 META_SHEET = "_meta"
 INSTRUCTION_SHEET = "Инструкция"
 TITLE_SHEET = "Титул"
+# the summary cxexcel writes (consolidate/workbook.py): a workbook with all three of these sheets and no
+# «_meta» is a summary, never a standard form; one left in an inbox is skipped, not read as a form
+SUMMARY_SHEET = "Свод"
+MONITORING_SHEET = "Мониторинг"
+FILES_SHEET = "Файлы"
+SUMMARY_MARKER_SHEETS = (SUMMARY_SHEET, MONITORING_SHEET, FILES_SHEET)
 CHECK_SHEET = "Проверка"
 # computed sheet of the measurements workbook: live formulas per touchpoint and metric
 MEASUREMENT_SUMMARY_SHEET = "Сводка"

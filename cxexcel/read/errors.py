@@ -18,6 +18,7 @@ class UnreadableReason(StrEnum):
     UNKNOWN_KIND = "file-unknown-kind"
     OLD_TEMPLATE = "file-old-template"
     WRONG_KIND = "file-wrong-kind"
+    SUMMARY = "file-is-summary"
 
 
 class UnreadableWorkbook(Exception):

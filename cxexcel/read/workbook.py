@@ -190,6 +190,15 @@ class WorkbookReader:
             by_norm.setdefault(normalize_title(name), name)
             same.setdefault(normalize_title(name), []).append(name)
 
+        if catalog.META_SHEET not in source.sheet_names and all(
+                normalize_title(name) in by_norm for name in catalog.SUMMARY_MARKER_SHEETS):
+            # its «Журнал консультаций» would otherwise pass for the federal log
+            sheets = ", ".join(f"«{name}»" for name in catalog.SUMMARY_MARKER_SHEETS)
+            raise UnreadableWorkbook(
+                UnreadableReason.SUMMARY,
+                f"Это свод, собранный cxexcel (листы {sheets}), а не книга по стандарту: его данные не "
+                "читаются. Храните своды вне папки входящих файлов.",
+            )
         meta = self._read_meta(by_norm)
         kind = self._identify(meta, by_norm)
         self._check_version(meta, kind)
