@@ -60,6 +60,9 @@ class Code(StrEnum):
     COLUMN_DUPLICATE = "column-duplicate"
     COLUMN_EXTRA = "column-extra"
     FIELD_MISSING = "field-missing"
+    # «Отчетная дата» against the day of checking and the programme (validate/report_date.py)
+    REPORT_DATE_FUTURE = "report-date-future"
+    REPORT_DATE_BEFORE_PILOT = "report-date-before-pilot"
     # cells
     REQUIRED = "required"
     TYPE_DATE = "type-date"
@@ -164,6 +167,8 @@ RULES: dict[Code, Rule] = {
     Code.ROADMAP_ITEM_DUPLICATE: Rule(E, "Пункт повторяется", "Пункт 1.4 встречается дважды."),
     Code.ROADMAP_ITEM_ALIAS: Rule(W, "Номер пункта исправлен", "Пункт «2.2.2» прочитан как 2.1.2."),
     Code.DONE_WITHOUT_DATE: Rule(E, "Выполнено без даты", "Статус «Выполнено», но не указана «Дата выполнения»."),
+    Code.REPORT_DATE_FUTURE: Rule(E, "Отчетная дата в будущем", "Лист «Титул», ячейка B8, «Отчетная дата»: отчетная дата 01.10.2031 позже сегодняшней (27.11.2026); проверьте год. Пока она не исправлена, дата свода по умолчанию берется без нее."),
+    Code.REPORT_DATE_BEFORE_PILOT: Rule(E, "Отчетная дата до начала апробации", "Лист «Титул», ячейка B8, «Отчетная дата»: отчетная дата 01.10.2012 раньше начала апробации (26.07.2021); проверьте год."),
     Code.DONE_AFTER_REPORT: Rule(E, "Выполнено позже отчетной даты", "Дата выполнения 05.10.2021 позже отчетной даты 01.10.2021."),
     Code.DATE_WITHOUT_DONE: Rule(W, "Дата выполнения без статуса", "Указана дата выполнения, но статус «В работе»."),
     Code.OVERDUE: Rule(W, "Просрочено", "Пункт 2.1.5 не выполнен, срок 24.09.2021 прошел."),

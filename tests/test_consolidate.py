@@ -434,3 +434,23 @@ def test_validate_says_a_summary_is_not_a_form(run: dict[str, Any]) -> None:
     result = CliRunner().invoke(cli, ["validate", str(run["root"] / "out" / "Свод.xlsx")])
     assert result.exit_code == 2
     assert "Это свод, собранный cxexcel" in result.output
+
+
+def test_a_mistyped_report_date_does_not_move_the_summary_and_is_reported(tmp_path: Path) -> None:
+    build_inbox(tmp_path)
+    inbox = tmp_path / "inbox"
+    future = dt.date.today() + dt.timedelta(days=3650)
+    other = sample_data("roadmap")
+    other[catalog.TITLE_SHEET].update(region=OTHER_REGION, report_date=future)
+    build_workbook("roadmap", inbox / "Татарстан" / "ДК.xlsx", data=other)  # the year mistyped
+    first = consolidate(inbox, tmp_path / "out" / "Свод.xlsx", json_output=tmp_path / "out" / "1.json", jobs=1)
+    # without --as-of: the newest plausible report date, not the mistyped one
+    assert first.summary.as_of == sample_data("measurements")[catalog.TITLE_SHEET]["report_date"]
+    data = json.loads((tmp_path / "out" / "1.json").read_text(encoding="utf-8"))
+    (issue,) = [i for i in data["issues"] if i["code"] == "report-date-future"]
+    assert issue["file"] == "Татарстан/ДК.xlsx" and issue["sheet"] == "Титул" and issue["severity"] == "error"
+    assert region_row(data, OTHER_REGION)["errors"] >= 1
+    # a re-run takes the file from the cache and checks the date again: the same summary
+    consolidate(inbox, tmp_path / "out" / "Свод.xlsx", json_output=tmp_path / "out" / "2.json", jobs=1)
+    assert (tmp_path / "out" / "2.json").read_text(encoding="utf-8") == \
+        (tmp_path / "out" / "1.json").read_text(encoding="utf-8")

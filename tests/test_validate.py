@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import python_calamine as pc
 from click.testing import CliRunner
 
 from cxexcel.cli import cli
@@ -409,3 +410,28 @@ def test_records_are_made_when_asked_and_agree_with_the_columns() -> None:
     assert second.tables == first.tables and second.issues == first.issues
     second.tables["Замеры"] = []      # what the summary does once the answers are digested
     assert second.columns("Замеры") is not None and len(second.columns("Замеры") or []) == 0
+
+
+def test_a_report_date_after_today_or_before_the_pilot_is_an_error_at_its_cell(tmp_path: Path) -> None:
+    today = dt.date.today()
+    paths = {}
+    for name, day in (("future", today + dt.timedelta(days=3650)), ("before", dt.date(2012, 10, 1)),
+                      ("today", today), ("pilot", default_programme().pilot_start)):
+        data = sample_data("roadmap")
+        data[catalog.TITLE_SHEET]["report_date"] = day
+        paths[name] = tmp_path / f"{name}.xlsx"
+        build_workbook("roadmap", paths[name], data=data)
+    reports = {name: validate([path]) for name, path in paths.items()}
+    (future,) = [i for i in reports["future"].files[0].issues if i.code is Code.REPORT_DATE_FUTURE]
+    assert future.severity is Severity.ERROR and future.sheet == "Титул" and future.cell
+    assert "проверьте год" in future.message and today.strftime("%d.%m.%Y") in future.message
+    assert codes_at(reports["before"], Code.REPORT_DATE_BEFORE_PILOT) == [("Титул", future.cell)]
+    for fine in ("today", "pilot"):  # the bounds themselves are plausible
+        codes = {i.code for i in reports[fine].files[0].issues}
+        assert not codes & {Code.REPORT_DATE_FUTURE, Code.REPORT_DATE_BEFORE_PILOT}, fine
+    # the add-in checks the values Excel sends, with the same check
+    book = pc.CalamineWorkbook.from_path(str(paths["future"]))
+    source = ValuesSource("future.xlsx", {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names})
+    in_excel = check_values(source).workbook
+    assert in_excel is not None
+    assert [i.cell for i in in_excel.issues if i.code is Code.REPORT_DATE_FUTURE] == [future.cell]

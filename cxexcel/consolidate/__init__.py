@@ -16,6 +16,7 @@ from cxexcel.consolidate.collect import (
     ResultCache,
     attribute,
     check_entries,
+    check_report_dates,
     cross_check_touchpoints,
 )
 from cxexcel.consolidate.figures import Summary, build_summary
@@ -24,6 +25,7 @@ from cxexcel.consolidate.workbook import write_summary_xlsx
 from cxexcel.fileio import atomic_output, remove_stale_temporaries
 from cxexcel.programme import Programme, default_programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
+from cxexcel.validate.report_date import plausible_report_date
 from cxexcel.workers import start_early
 
 LEVELS = ("federal", "region")
@@ -126,16 +128,19 @@ def _consolidate(entries: list[InboxEntry], output: Path, as_of: dt.date | None,
 def _summarise(entries: list[InboxEntry], settings: CheckSettings, level: str, jobs: int | None,
                cache: ResultCache, on_progress: Callable[[int], None] | None) -> tuple[list[FileOutcome], Summary]:
     outcomes = check_entries(entries, settings, jobs=jobs or default_jobs(), cache=cache, progress=on_progress)
+    today = dt.date.today()
+    check_report_dates(outcomes, settings.programme, today)
     attribute(outcomes)
     cross_check_touchpoints(outcomes)
-    effective_as_of = settings.as_of or latest_report_date(outcomes) or dt.date.today()
+    effective_as_of = settings.as_of or latest_report_date(outcomes, today) or today
     return outcomes, build_summary(outcomes, settings.programme, effective_as_of, level, cache)
 
 
-def latest_report_date(outcomes: list[FileOutcome]) -> dt.date | None:
-    """Without --as-of the summary is as of the newest «Отчетная дата» among the files that count."""
-    dates = [o.workbook.report_date for o in outcomes
-             if o.status is FileStatus.ACCEPTED and o.workbook is not None and o.workbook.report_date]
+def latest_report_date(outcomes: list[FileOutcome], today: dt.date) -> dt.date | None:
+    """Without --as-of the summary is as of the newest «Отчетная дата» among the files that count, leaving out
+    dates after today: one mistyped year (2031 for 2021) would move every region's deadlines with it."""
+    dates = [day for o in outcomes if o.status is FileStatus.ACCEPTED and o.workbook is not None
+             and (day := plausible_report_date(o.workbook.report_date, today))]
     return max(dates) if dates else None
 
 

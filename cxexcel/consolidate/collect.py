@@ -30,6 +30,7 @@ from cxexcel.read import DEFAULT_LIMITS, Limits
 from cxexcel.validate import CheckedWorkbook, centre_key, check_file
 from cxexcel.validate.checked import TableRecords, mark_error_rows
 from cxexcel.validate.engine import internal_error_issue, sort_issues
+from cxexcel.validate.report_date import check_report_date
 from cxexcel.validate.rules.journey import journey_touchpoints
 from cxexcel.workers import pool_context
 
@@ -749,6 +750,14 @@ def attribute(outcomes: Sequence[FileOutcome]) -> None:
             older.status = FileStatus.SUPERSEDED
             when = f"отчетная дата {kept_date:%d.%m.%Y}" if kept_date else "более поздний файл"
             older.reason = f"заменен файлом {kept.entry.relative} ({when})"
+
+
+def check_report_dates(outcomes: Sequence[FileOutcome], programme: Programme, today: dt.date) -> None:
+    """The day-dependent check of each «Отчетная дата» (validate.report_date): after the cache, so a date that
+    was in the future when its file was first checked is not still reported once that day has come."""
+    for outcome in outcomes:
+        if outcome.workbook is not None:
+            check_report_date(outcome.workbook, programme, today)
 
 
 def cross_check_touchpoints(outcomes: Sequence[FileOutcome]) -> None:

@@ -256,7 +256,11 @@ class SummaryBuilder:
         None when a file has no key."""
         if any(not o.key for o in region_outcomes):
             return None
-        parts = [self.as_of.isoformat(), self.summary.level, *(f"{o.key} {o.entry.relative}" for o in region_outcomes)]
+        # with the counts of each file's issues: some are added after the cache (the day-dependent check of
+        # «Отчетная дата»), and the region's row counts them
+        parts = [self.as_of.isoformat(), self.summary.level,
+                 *(f"{o.key} {o.entry.relative} {len(o.issues)} {sum(i.severity is Severity.ERROR for i in o.issues)}"
+                   for o in region_outcomes)]
         return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _centres(self, outcomes: list[FileOutcome]) -> list[tuple[str, list[FileOutcome]]]:

@@ -22,6 +22,7 @@ from cxexcel.read import (
 from cxexcel.read.normalize import normalize_name, parse_cell_ref
 from cxexcel.validate.checked import CheckedWorkbook, check_cells, mark_error_rows
 from cxexcel.validate.report import FileReport, Report
+from cxexcel.validate.report_date import check_report_date
 from cxexcel.validate.rules import KIND_RULES, RuleContext
 
 # import for their registration side effect: each module adds its rules to KIND_RULES
@@ -99,6 +100,7 @@ def check_values(
         return FileResult(path, None, unreadable_issue(path, error))
     except Exception as error:
         return FileResult(path, None, internal_error_issue(path, error))
+    check_report_date(wb, programme or default_programme(), dt.date.today())
     mark_error_rows(wb)
     sort_issues(wb)
     return FileResult(path, wb)
@@ -151,8 +153,10 @@ def check_files(
     results = [check_file(p, programme=programme, as_of=as_of, limits=limits, expected_kind=expected_kind)
                for p in paths]
     cross_check(results, programme, as_of)
+    today = dt.date.today()
     for result in results:
         if result.workbook is not None:
+            check_report_date(result.workbook, programme, today)
             mark_error_rows(result.workbook)
             sort_issues(result.workbook)
     return results
