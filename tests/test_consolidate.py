@@ -450,6 +450,9 @@ def test_a_mistyped_report_date_does_not_move_the_summary_and_is_reported(tmp_pa
     (issue,) = [i for i in data["issues"] if i["code"] == "report-date-future"]
     assert issue["file"] == "Татарстан/ДК.xlsx" and issue["sheet"] == "Титул" and issue["severity"] == "error"
     assert region_row(data, OTHER_REGION)["errors"] >= 1
+    shown = CliRunner().invoke(cli, ["consolidate", str(inbox), "-o", str(tmp_path / "cli" / "Свод.xlsx"),
+                                     "--jobs", "1"])
+    assert f"отчетная дата позже сегодняшней ({future:%d.%m.%Y}), проверьте год: Татарстан/ДК.xlsx" in shown.output
     # a re-run takes the file from the cache and checks the date again: the same summary
     consolidate(inbox, tmp_path / "out" / "Свод.xlsx", json_output=tmp_path / "out" / "2.json", jobs=1)
     assert (tmp_path / "out" / "2.json").read_text(encoding="utf-8") == \

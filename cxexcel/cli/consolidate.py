@@ -11,6 +11,7 @@ import click
 from cxexcel.cli.options import PROCESSES, as_of_option, limits_options, load_programme_or_exit, programme_option
 from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, consolidate
 from cxexcel.fileio import os_error_reason, printable
+from cxexcel.issues import Code
 from cxexcel.read import Limits
 from cxexcel.validate.report import counts_text, plural
 
@@ -91,6 +92,11 @@ def summary_screen(result: ConsolidationResult) -> str:
         lines.append(f"  отклонен: {outcome.entry.relative} — {outcome.reason}")
     if len(rejected) > 10:
         lines.append(f"  … и еще {plural(len(rejected) - 10, 'файл', 'файла', 'файлов')} (лист «Файлы»).")
+    future = [o for o in result.outcomes if any(i.code is Code.REPORT_DATE_FUTURE for i in o.issues)]
+    for outcome in future[:10]:
+        wb = outcome.workbook
+        day = f" ({wb.report_date:%d.%m.%Y})" if wb is not None and wb.report_date else ""
+        lines.append(f"  отчетная дата позже сегодняшней{day}, проверьте год: {outcome.entry.relative}")
     # skipped once opened (a summary among the inputs), not for the name: worth a line of its own
     for outcome in [o for o in result.outcomes if o.status is FileStatus.SKIPPED and not o.entry.skip_reason]:
         lines.append(f"  пропущен: {outcome.entry.relative} — {outcome.reason}")
