@@ -457,3 +457,18 @@ def test_a_mistyped_report_date_does_not_move_the_summary_and_is_reported(tmp_pa
     consolidate(inbox, tmp_path / "out" / "Свод.xlsx", json_output=tmp_path / "out" / "2.json", jobs=1)
     assert (tmp_path / "out" / "2.json").read_text(encoding="utf-8") == \
         (tmp_path / "out" / "1.json").read_text(encoding="utf-8")
+
+
+def test_the_same_file_twice_is_counted_once_and_called_a_copy(tmp_path: Path) -> None:
+    build_inbox(tmp_path)
+    inbox = tmp_path / "inbox"
+    (inbox / "Почта").mkdir()
+    shutil.copyfile(inbox / "Татарстан" / "ДК.xlsx", inbox / "Почта" / "ДК.xlsx")
+    result = consolidate(inbox, tmp_path / "out" / "Свод.xlsx", as_of=AS_OF, jobs=1, use_cache=False)
+    by_path = {o.entry.relative: o for o in result.outcomes}
+    pair = [by_path["Татарстан/ДК.xlsx"], by_path["Почта/ДК.xlsx"]]
+    assert sorted(o.status for o in pair) == sorted([FileStatus.ACCEPTED, FileStatus.SUPERSEDED])
+    kept, copy = sorted(pair, key=lambda o: o.status is FileStatus.SUPERSEDED)
+    assert copy.reason == f"такой же файл, как {kept.entry.relative} (совпадает побайтно); учтен один раз"
+    # a different file of the same unit is still «заменен», with the newer one's date
+    assert by_path["Пермский край/Дорожная карта (старая).xlsx"].reason.startswith("заменен файлом ")

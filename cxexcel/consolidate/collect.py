@@ -749,7 +749,11 @@ def attribute(outcomes: Sequence[FileOutcome]) -> None:
         for older in group[1:]:
             older.status = FileStatus.SUPERSEDED
             when = f"отчетная дата {kept_date:%d.%m.%Y}" if kept_date else "более поздний файл"
-            older.reason = f"заменен файлом {kept.entry.relative} ({when})"
+            if older.entry.sha256 and older.entry.sha256 == kept.entry.sha256:
+                # the same file twice (sent again, saved in two folders): nothing was replaced
+                older.reason = f"такой же файл, как {kept.entry.relative} (совпадает побайтно); учтен один раз"
+            else:
+                older.reason = f"заменен файлом {kept.entry.relative} ({when})"
 
 
 def check_report_dates(outcomes: Sequence[FileOutcome], programme: Programme, today: dt.date) -> None:
