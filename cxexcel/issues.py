@@ -63,6 +63,8 @@ class Code(StrEnum):
     # «Отчетная дата» against the day of checking and the programme (validate/report_date.py)
     REPORT_DATE_FUTURE = "report-date-future"
     REPORT_DATE_BEFORE_PILOT = "report-date-before-pilot"
+    # a file in a folder named after another region than the one its «Титул» names (consolidate)
+    REGION_FOLDER_MISMATCH = "region-folder-mismatch"
     # cells
     REQUIRED = "required"
     TYPE_DATE = "type-date"
@@ -169,6 +171,7 @@ RULES: dict[Code, Rule] = {
     Code.DONE_WITHOUT_DATE: Rule(E, "Выполнено без даты", "Статус «Выполнено», но не указана «Дата выполнения»."),
     Code.REPORT_DATE_FUTURE: Rule(E, "Отчетная дата в будущем", "Лист «Титул», ячейка B8, «Отчетная дата»: отчетная дата 01.10.2031 позже сегодняшней (27.11.2026); проверьте год. Пока она не исправлена, дата свода по умолчанию берется без нее."),
     Code.REPORT_DATE_BEFORE_PILOT: Rule(E, "Отчетная дата до начала апробации", "Лист «Титул», ячейка B8, «Отчетная дата»: отчетная дата 01.10.2012 раньше начала апробации (26.07.2021); проверьте год."),
+    Code.REGION_FOLDER_MISMATCH: Rule(W, "Файл в папке другого субъекта", "Файл лежит в папке «Курская область», а на листе «Титул» указан субъект РФ «г. Москва»: его данные учтены для «г. Москва». Если это файл Курской области, исправьте «Субъект РФ»."),
     Code.DONE_AFTER_REPORT: Rule(E, "Выполнено позже отчетной даты", "Дата выполнения 05.10.2021 позже отчетной даты 01.10.2021."),
     Code.DATE_WITHOUT_DONE: Rule(W, "Дата выполнения без статуса", "Указана дата выполнения, но статус «В работе»."),
     Code.OVERDUE: Rule(W, "Просрочено", "Пункт 2.1.5 не выполнен, срок 24.09.2021 прошел."),

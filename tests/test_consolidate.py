@@ -27,6 +27,7 @@ from cxexcel.consolidate.figures import Summary, SummaryBuilder, indented_json
 from cxexcel.consolidate.inbox import scan_inbox
 from cxexcel.consolidate.workbook import write_summary_xlsx
 from cxexcel.forms import KINDS, catalog
+from cxexcel.issues import Code, Severity
 from cxexcel.programme import default_programme
 from cxexcel.template import build_workbook
 from tests.samples import CZN, REGION, sample_data
@@ -472,3 +473,17 @@ def test_the_same_file_twice_is_counted_once_and_called_a_copy(tmp_path: Path) -
     assert copy.reason == f"такой же файл, как {kept.entry.relative} (совпадает побайтно); учтен один раз"
     # a different file of the same unit is still «заменен», with the newer one's date
     assert by_path["Пермский край/Дорожная карта (старая).xlsx"].reason.startswith("заменен файлом ")
+
+
+def test_a_file_in_another_regions_folder_is_warned_about(tmp_path: Path) -> None:
+    build_inbox(tmp_path)
+    inbox = tmp_path / "inbox"
+    # another region's roadmap saved into this region's folder (or this region's data typed into its copy)
+    shutil.copyfile(inbox / "Татарстан" / "ДК.xlsx", inbox / REGION / "ДК соседей.xlsx")
+    result = consolidate(inbox, tmp_path / "out" / "Свод.xlsx", as_of=AS_OF, jobs=1, use_cache=False)
+    found = [(o.entry.relative, i) for o in result.outcomes for i in o.issues
+             if i.code is Code.REGION_FOLDER_MISMATCH]
+    assert [path for path, _ in found] == [f"{REGION}/ДК соседей.xlsx"]
+    issue = found[0][1]
+    assert issue.severity is Severity.WARNING and issue.sheet == "Титул" and issue.cell
+    assert f"в папке «{REGION}»" in issue.message and f"«{OTHER_REGION}»" in issue.message

@@ -16,6 +16,7 @@ from cxexcel.consolidate.collect import (
     ResultCache,
     attribute,
     check_entries,
+    check_region_folders,
     check_report_dates,
     cross_check_touchpoints,
 )
@@ -130,6 +131,7 @@ def _summarise(entries: list[InboxEntry], settings: CheckSettings, level: str, j
     outcomes = check_entries(entries, settings, jobs=jobs or default_jobs(), cache=cache, progress=on_progress)
     today = dt.date.today()
     check_report_dates(outcomes, settings.programme, today)
+    check_region_folders(outcomes)
     attribute(outcomes)
     cross_check_touchpoints(outcomes)
     effective_as_of = settings.as_of or latest_report_date(outcomes, today) or today

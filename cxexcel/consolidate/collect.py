@@ -23,10 +23,11 @@ from typing import Any
 from cxexcel import __version__
 from cxexcel.consolidate.answers import MEASUREMENTS_SHEET, AnswerDigest, digest_answers
 from cxexcel.consolidate.inbox import FileStatus, InboxEntry
-from cxexcel.forms import KINDS, Level, WorkbookKind
+from cxexcel.forms import KINDS, Level, WorkbookKind, catalog
 from cxexcel.issues import Code, Issue, make_issue
 from cxexcel.programme import Programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
+from cxexcel.read.normalize import normalize_name
 from cxexcel.validate import CheckedWorkbook, centre_key, check_file
 from cxexcel.validate.checked import TableRecords, mark_error_rows
 from cxexcel.validate.engine import internal_error_issue, sort_issues
@@ -762,6 +763,30 @@ def check_report_dates(outcomes: Sequence[FileOutcome], programme: Programme, to
     for outcome in outcomes:
         if outcome.workbook is not None:
             check_report_date(outcome.workbook, programme, today)
+
+
+_REGION_BY_NAME = {normalize_name(region): region for region in catalog.REGIONS}
+
+
+def check_region_folders(outcomes: Sequence[FileOutcome]) -> None:
+    """A file inside a folder named after one region whose «Титул» names another: most often a region's data
+    filled into a copy of another region's workbook, which would count for (and may supersede the file of)
+    that other region. A warning, after the cache: a file's folder is not part of its content."""
+    for outcome in outcomes:
+        wb = outcome.workbook
+        if wb is None or not wb.region or wb.kind.level is Level.FEDERAL:
+            continue
+        folders = [_REGION_BY_NAME[key] for part in Path(outcome.entry.relative).parts[:-1]
+                   if (key := normalize_name(part)) in _REGION_BY_NAME]
+        if not folders or normalize_name(wb.region) in {normalize_name(f) for f in folders}:
+            continue
+        folder = folders[-1]
+        wb.add(Code.REGION_FOLDER_MISMATCH,
+               f"Файл лежит в папке «{folder}», а на листе «{wb.sheet_name(catalog.TITLE_SHEET)}» указан субъект "
+               f"РФ «{wb.region}»: его данные учтены для «{wb.region}». Если это файл субъекта «{folder}», "
+               "исправьте «Субъект РФ».",
+               sheet=wb.sheet_name(catalog.TITLE_SHEET), cell=wb.title_cells.get("region"), column="Субъект РФ",
+               value=wb.region)
 
 
 def cross_check_touchpoints(outcomes: Sequence[FileOutcome]) -> None:
