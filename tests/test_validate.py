@@ -435,3 +435,11 @@ def test_a_report_date_after_today_or_before_the_pilot_is_an_error_at_its_cell(t
     in_excel = check_values(source).workbook
     assert in_excel is not None
     assert [i.cell for i in in_excel.issues if i.code is Code.REPORT_DATE_FUTURE] == [future.cell]
+
+
+def test_the_console_report_names_the_column_of_each_cell(tmp_path: Path) -> None:
+    path = tmp_path / "Дорожная карта.xlsx"
+    build_workbook("roadmap", path)  # an empty template: every required cell is reported
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert "[ошибка] B1 «Субъект РФ»: обязательное поле не заполнено. (required)" in result.output
+    assert "Лист «Титул», ячейка" not in result.output  # the place is said once, by the grouping

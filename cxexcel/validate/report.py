@@ -112,7 +112,9 @@ def render_text(report: Report, *, max_per_sheet: int | None = None) -> str:
             lines.append(f"  Лист «{sheet}»:" if sheet else "  Книга в целом:")
             shown = issues if max_per_sheet is None else issues[:max_per_sheet]
             for issue in shown:
-                cell = f"{issue.cell}: " if issue.cell else ""
+                # the message loses its «Лист …, ячейка …, «столбец»» prefix to the grouping: the column stays
+                where = f"{issue.cell} «{issue.column}»" if issue.cell and issue.column else issue.cell or ""
+                cell = f"{where}: " if where else ""
                 severity = SEVERITY_RU[issue.severity]
                 lines.append(f"    [{severity}] {cell}{_strip_place(issue)} ({issue.code})")
             if len(shown) < len(issues):
