@@ -487,3 +487,13 @@ def test_a_file_in_another_regions_folder_is_warned_about(tmp_path: Path) -> Non
     issue = found[0][1]
     assert issue.severity is Severity.WARNING and issue.sheet == "Титул" and issue.cell
     assert f"в папке «{REGION}»" in issue.message and f"«{OTHER_REGION}»" in issue.message
+
+
+def test_numbers_inside_text_cells_have_a_decimal_comma(run: dict[str, Any]) -> None:
+    book = pc.CalamineWorkbook.from_path(str(run["root"] / "out" / "Свод.xlsx"))
+    texts = [v for row in book.get_sheet_by_name("Свод").to_python() for v in row if isinstance(v, str)]
+    intervals = [t for t in texts if "…" in t]
+    small = [t for t in texts if t.startswith("мало данных (")]
+    assert intervals and small  # both kinds are in this summary
+    assert any("," in t for t in intervals + small)
+    assert not [t for t in intervals + small if "." in t]

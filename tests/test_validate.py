@@ -70,6 +70,11 @@ def test_measurement_mistakes_are_reported_at_their_cells(tmp_path: Path) -> Non
     assert ("Замеры", "A9") in codes_at(report, Code.DATE_OUT_OF_PILOT)
     corrected = next(i for i in report.files[0].issues if i.code is Code.CHOICE_CORRECTED)
     assert "«Телефон»" in corrected.message and "C5" in corrected.message and "Канал" in corrected.message
+    # numbers are quoted as a Russian reader writes them: a decimal comma
+    as_text = next(i for i in report.files[0].issues if i.code is Code.NUMBER_AS_TEXT)
+    assert "прочитано как 4,5." in as_text.message
+    off_scale = next(i for i in report.files[0].issues if i.code is Code.VALUE_OFF_SCALE and i.cell == "F3")
+    assert off_scale.value == "4,5" and "значение 4,5 вне шкалы" in off_scale.message
 
 
 def test_roadmap_rules(tmp_path: Path) -> None:

@@ -42,9 +42,9 @@ class NumberParam(click.ParamType):
         self.name = "целое число" if kind is int else "число"
         noun = "целое число" if kind is int else "число"
         if high is not None:
-            self.rule = f"нужно {noun} от {low:g} до {high:g}"
+            self.rule = f"нужно {noun} от {low:g} до {high:g}".replace(".", ",")
         else:
-            self.rule = f"нужно {noun} {'больше' if low_open else 'не меньше'} {low:g}"
+            self.rule = f"нужно {noun} {'больше' if low_open else 'не меньше'} {low:g}".replace(".", ",")
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | float:
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -141,7 +141,7 @@ def limits_options(*, files: bool = False) -> Callable[[Callable[..., Any]], Cal
 
         command: Callable[..., Any] = wrapper
         for name, (_, kind, default, text) in reversed(options.items()):
-            shown = f"{default:g}" if isinstance(default, float) else str(default)
+            shown = f"{default:g}".replace(".", ",") if isinstance(default, float) else str(default)
             command = click.option(name, type=kind, default=default, metavar="N",
                                    help=f"{text} По умолчанию {shown}.")(command)
         return command

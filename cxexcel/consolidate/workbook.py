@@ -163,6 +163,12 @@ def _small_sample_key(col: Col) -> str:
     return f"{col.key}_small_sample"
 
 
+def _ru(number: float) -> str:
+    """A number inside a text cell, as a Russian reader writes it (a decimal comma): Excel does not localise
+    text."""
+    return f"{number:g}".replace(".", ",")
+
+
 class SummaryWriter:
     def __init__(self, book: xlsxwriter.Workbook, summary: Summary) -> None:
         self.book = book
@@ -216,7 +222,7 @@ class SummaryWriter:
             flat[f"files.{kind}"] = count
         for prefix in ("csat_pct", "nps"):
             low, high = row.get(f"{prefix}_ci_low"), row.get(f"{prefix}_ci_high")
-            flat[f"{prefix}_ci"] = f"{low:g}…{high:g}" if low is not None and high is not None else None
+            flat[f"{prefix}_ci"] = f"{_ru(low)}…{_ru(high)}" if low is not None and high is not None else None
         return flat
 
     def _cell_maker(self, col: Col) -> CellMaker:
@@ -246,7 +252,7 @@ class SummaryWriter:
             def estimate(value: Any, row: dict[str, Any]) -> Cell | None:
                 if row.get(small_key):
                     # FORMS.md §5: under 30 answers a figure is shown as «мало данных», its n stays beside it
-                    return ("s", f"{SMALL_SAMPLE_TEXT} ({value:g})", small_format)
+                    return ("s", f"{SMALL_SAMPLE_TEXT} ({_ru(value)})", small_format)
                 return plain(value, row)
             return estimate
         if col.kind == "bool":

@@ -345,7 +345,7 @@ class RegionBuilder:
             for tool in data.journey.tools:
                 before, after = data.typed[tool.touchpoint.code]
                 if before is not None and after is not None:
-                    effects.append(f"{tool.tool.name}: {tool.tool.metric} {before:g} → {after:g}")
+                    effects.append(f"{tool.tool.name}: {tool.tool.metric} {before:g} → {after:g}".replace(".", ","))
         leader = team[0]
         report = {
             "pilot_centres": "; ".join(data.centre.name for data in journeys),

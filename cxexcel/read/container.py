@@ -128,7 +128,7 @@ def _shorten(text: str, limit: int = 120) -> str:
 
 
 def _mb(n: float) -> str:
-    return f"{n / MB:.0f}" if n >= MB else f"{n / MB:.1f}"
+    return f"{n / MB:.0f}" if n >= MB else f"{n / MB:.1f}".replace(".", ",")
 
 
 def open_container(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Container, zipfile.ZipFile]:

@@ -54,10 +54,13 @@ def format_date(value: dt.date) -> str:
 
 
 def format_value(value: Any) -> str:
+    """A value as a Russian reader writes it: dates ДД.ММ.ГГГГ, whole numbers without «.0», a decimal comma."""
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value).replace(".", ",")
     return str(value)
 
 
