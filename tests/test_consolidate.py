@@ -497,3 +497,22 @@ def test_numbers_inside_text_cells_have_a_decimal_comma(run: dict[str, Any]) -> 
     assert intervals and small  # both kinds are in this summary
     assert any("," in t for t in intervals + small)
     assert not [t for t in intervals + small if "." in t]
+
+
+def test_the_cache_and_what_systems_leave_in_folders_are_not_files_of_the_inbox(tmp_path: Path) -> None:
+    build_inbox(tmp_path)
+    inbox = tmp_path / "inbox"
+    before = sorted(e.relative for e in scan_inbox(inbox))
+    (inbox / "__MACOSX" / REGION).mkdir(parents=True)
+    (inbox / "__MACOSX" / REGION / "._Замеры.xlsx").write_bytes(b"\x00\x05\x16\x07AppleDouble")
+    (inbox / REGION / "._Путь клиента.xlsx").write_bytes(b"\x00\x05\x16\x07AppleDouble")
+    for name in ("Thumbs.db", "desktop.ini", ".DS_Store"):
+        (inbox / name).write_bytes(b"\x00")
+    assert sorted(e.relative for e in scan_inbox(inbox)) == before
+    # the summary written into the inbox puts its cache there: the next runs do not list its files
+    output = inbox / "Свод.xlsx"
+    first = consolidate(inbox, output, as_of=AS_OF, jobs=1)
+    assert (inbox / CACHE_DIR_NAME).is_dir() and any((inbox / CACHE_DIR_NAME).iterdir())
+    second = consolidate(inbox, output, as_of=AS_OF, jobs=1)
+    assert len(second.outcomes) == len(first.outcomes) == len(before)
+    assert not [o for o in second.outcomes if CACHE_DIR_NAME in o.entry.relative]

@@ -21,7 +21,7 @@ from cxexcel.consolidate.collect import (
     cross_check_touchpoints,
 )
 from cxexcel.consolidate.figures import Summary, build_summary
-from cxexcel.consolidate.inbox import FileStatus, HashIndex, InboxEntry, scan_inbox
+from cxexcel.consolidate.inbox import CACHE_DIR_NAME, FileStatus, HashIndex, InboxEntry, scan_inbox
 from cxexcel.consolidate.workbook import write_summary_xlsx
 from cxexcel.fileio import atomic_output, remove_stale_temporaries
 from cxexcel.programme import Programme, default_programme
@@ -30,7 +30,6 @@ from cxexcel.validate.report_date import plausible_report_date
 from cxexcel.workers import start_early
 
 LEVELS = ("federal", "region")
-CACHE_DIR_NAME = ".cxexcel-cache"
 # in the cache folder: the sha256 of the inbox's files by path and stamp (inbox.HashIndex)
 HASH_INDEX_NAME = "sha256.index"
 

@@ -20,6 +20,13 @@ from cxexcel.fileio import display_path, os_error_reason
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 # Excel and LibreOffice leave these beside an open file; they are not submissions
 LOCK_PREFIXES = ("~$", ".~lock.")
+# the cache a run keeps beside its summary: inside the inbox when the summary is written there
+CACHE_DIR_NAME = ".cxexcel-cache"
+# what no one sent: the cache, and what operating systems leave in folders and archives (a Mac's archive
+# carries a «._Книга.xlsx» beside each workbook, which would be read and rejected as a broken workbook)
+IGNORED_FOLDERS = frozenset({CACHE_DIR_NAME, "__MACOSX"})
+IGNORED_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+APPLEDOUBLE_PREFIX = "._"
 
 
 class FileStatus(StrEnum):
@@ -128,7 +135,8 @@ def _stamp(info: os.stat_result) -> Stamp:
 
 def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None = None,
                exclude: Path | None = None, hashes: HashIndex | None = None) -> Iterator[InboxEntry]:
-    """Every entry below `inbox`, sorted by path so runs are deterministic; lock files are ignored.
+    """Every entry below `inbox`, sorted by path so runs are deterministic; lock files, a run's cache and what
+    operating systems leave behind (IGNORED_FOLDERS, IGNORED_FILES, «._» files) are ignored.
 
     A file over `max_hash_bytes` is not hashed (its sha256 is ""): it will be refused for its size,
     and reading gigabytes to hash it would be the work the limit is there to avoid. A path that
@@ -145,8 +153,9 @@ def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None 
         root_path = Path(root)
         folder = str(root_path.relative_to(inbox))
         prefix = "" if folder == "." else folder + os.sep
+        dirs[:] = [d for d in dirs if d not in IGNORED_FOLDERS]
         for name in sorted(files) + sorted(d for d in dirs if d.lower().endswith(WORKBOOK_SUFFIXES)):
-            if name.startswith(LOCK_PREFIXES):
+            if name.startswith((*LOCK_PREFIXES, APPLEDOUBLE_PREFIX)) or name.lower() in IGNORED_FILES:
                 continue
             found.append((prefix + name, root_path / name))
         # a directory named like a workbook is listed (above) but never entered as one
