@@ -516,3 +516,17 @@ def test_the_cache_and_what_systems_leave_in_folders_are_not_files_of_the_inbox(
     second = consolidate(inbox, output, as_of=AS_OF, jobs=1)
     assert len(second.outcomes) == len(first.outcomes) == len(before)
     assert not [o for o in second.outcomes if CACHE_DIR_NAME in o.entry.relative]
+
+
+def test_an_archive_in_the_inbox_is_skipped_with_a_word_on_what_to_do(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "Пермский край.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    (inbox / "Письмо.docx").write_bytes(b"PK")
+    reasons = {e.relative: e.skip_reason for e in scan_inbox(inbox)}
+    assert reasons["Пермский край.zip"] == ("архив (.zip): распакуйте его в папку входящих, чтобы книги из него "
+                                             "вошли в свод")
+    assert reasons["Письмо.docx"] == "не книга Excel (.docx)"
+    shown = CliRunner().invoke(cli, ["consolidate", str(inbox), "-o", str(tmp_path / "out" / "Свод.xlsx")])
+    assert "пропущен: Пермский край.zip — архив (.zip): распакуйте его" in shown.output
+    assert "Письмо.docx" not in shown.output  # only what asks for something to be done is named

@@ -10,6 +10,7 @@ import click
 
 from cxexcel.cli.options import PROCESSES, as_of_option, limits_options, load_programme_or_exit, programme_option
 from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, consolidate
+from cxexcel.consolidate.inbox import ARCHIVE_SUFFIXES
 from cxexcel.fileio import os_error_reason, printable
 from cxexcel.issues import Code
 from cxexcel.read import Limits
@@ -97,8 +98,9 @@ def summary_screen(result: ConsolidationResult) -> str:
         wb = outcome.workbook
         day = f" ({wb.report_date:%d.%m.%Y})" if wb is not None and wb.report_date else ""
         lines.append(f"  отчетная дата позже сегодняшней{day}, проверьте год: {outcome.entry.relative}")
-    # skipped once opened (a summary among the inputs), not for the name: worth a line of its own
-    for outcome in [o for o in result.outcomes if o.status is FileStatus.SKIPPED and not o.entry.skip_reason]:
+    # skipped once opened (a summary among the inputs) or an archive to unpack: worth a line of its own
+    for outcome in [o for o in result.outcomes if o.status is FileStatus.SKIPPED and (
+            not o.entry.skip_reason or o.entry.path.suffix.lower() in ARCHIVE_SUFFIXES)]:
         lines.append(f"  пропущен: {outcome.entry.relative} — {outcome.reason}")
     lines.append(f"Свод: {result.output}")
     if result.json_output:

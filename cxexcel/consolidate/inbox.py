@@ -18,6 +18,8 @@ from cxexcel.fileio import display_path, os_error_reason
 
 # spreadsheet files are read (or rejected with the reader's own message); anything else is skipped
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+# regions often send their files packed: such a file is skipped with a word on what to do
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz")
 # Excel and LibreOffice leave these beside an open file; they are not submissions
 LOCK_PREFIXES = ("~$", ".~lock.")
 # the cache a run keeps beside its summary: inside the inbox when the summary is written there
@@ -213,6 +215,9 @@ def _entry(path: Path, relative: str, max_hash_bytes: int | None = None,
         digest = "" if too_large else _sha256(path, info, hashes)
     except OSError as exc:
         return InboxEntry(path, relative, 0, "", 0.0, _unreadable(exc))
+    if path.suffix.lower() in ARCHIVE_SUFFIXES:
+        what = f"архив ({path.suffix}): распакуйте его в папку входящих, чтобы книги из него вошли в свод"
+        return InboxEntry(path, relative, info.st_size, digest, info.st_mtime, what)
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         what = f"не книга Excel ({path.suffix or 'файл без расширения'})"
         return InboxEntry(path, relative, info.st_size, digest, info.st_mtime, what)
