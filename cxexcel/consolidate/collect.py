@@ -295,8 +295,9 @@ def _check_entry(entry: InboxEntry, settings: CheckSettings) -> FileOutcome:
 
 # What a cache entry holds and how (part of every key): entries of another format are never looked up, so
 # they are only misses, and are pruned with the unused ones. 2: a head, then the body it points to. 3: the
-# same, but a summary among the inputs is a skipped outcome (it was a rejected one).
-CACHE_FORMAT = 3
+# same, but a summary among the inputs is a skipped outcome (it was a rejected one). 4: messages and values
+# quote numbers with a decimal comma. (The version is in every key too; this says what changed between two.)
+CACHE_FORMAT = 4
 
 
 def _settings_key(settings: CheckSettings) -> str:
