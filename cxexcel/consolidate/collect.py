@@ -23,7 +23,7 @@ from typing import Any
 from cxexcel import __version__
 from cxexcel.consolidate.answers import MEASUREMENTS_SHEET, AnswerDigest, digest_answers
 from cxexcel.consolidate.inbox import FileStatus, InboxEntry
-from cxexcel.forms import KINDS, Level, WorkbookKind, catalog
+from cxexcel.forms import KINDS, Level, WorkbookKind, catalog, title_fields
 from cxexcel.issues import Code, Issue, make_issue
 from cxexcel.programme import Programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
@@ -782,11 +782,12 @@ def check_region_folders(outcomes: Sequence[FileOutcome]) -> None:
         if not folders or normalize_name(wb.region) in {normalize_name(f) for f in folders}:
             continue
         folder = folders[-1]
+        field = next(f.title for f in title_fields(wb.kind) if f.key == "region")
         wb.add(Code.REGION_FOLDER_MISMATCH,
-               f"Файл лежит в папке «{folder}», а на листе «{wb.sheet_name(catalog.TITLE_SHEET)}» указан субъект "
-               f"РФ «{wb.region}»: его данные учтены для «{wb.region}». Если это файл субъекта «{folder}», "
-               "исправьте «Субъект РФ».",
-               sheet=wb.sheet_name(catalog.TITLE_SHEET), cell=wb.title_cells.get("region"), column="Субъект РФ",
+               f"Файл лежит в папке «{folder}», а на листе «{wb.sheet_name(catalog.TITLE_SHEET)}» указано "
+               f"«{field}»: «{wb.region}»; его данные учтены для «{wb.region}». Если это файл субъекта «{folder}», "
+               f"исправьте «{field}».",
+               sheet=wb.sheet_name(catalog.TITLE_SHEET), cell=wb.title_cells.get("region"), column=field,
                value=wb.region)
 
 
