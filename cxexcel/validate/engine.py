@@ -93,14 +93,15 @@ def check_values(
 ) -> FileResult:
     """Check a workbook whose values are in memory (the add-in), with every rule of its kind."""
     path = Path(source.file)
+    programme = programme or default_programme()
     try:
         read = read_values(source, limits)
-        wb = _check_read(read, programme or default_programme(), as_of, limits)
+        wb = _check_read(read, programme, as_of, limits)
     except UnreadableWorkbook as error:
         return FileResult(path, None, unreadable_issue(path, error))
     except Exception as error:
         return FileResult(path, None, internal_error_issue(path, error))
-    check_report_date(wb, programme or default_programme(), dt.date.today())
+    check_report_date(wb, programme, dt.date.today())
     mark_error_rows(wb)
     sort_issues(wb)
     return FileResult(path, wb)
