@@ -2,11 +2,12 @@
 
 One run on the same generated inboxes (benchmarks/inbox.py) times, each as a whole process with the peak
 memory of its process tree: the consolidation (--no-cache), the naive reference (pandas + openpyxl on every
-sheet, then concat), the floor (unzip + expat with no handlers), an incremental re-run after one region
-resubmits; and on one 5,000-answer workbook: `cxexcel templates`, `cxexcel validate`, the add-in's
-«Проверить книгу». Prints a table with ratios and the targets of issue 6; writes benchmarks/results.json
-and benchmarks/RESULTS.md. Usage: python benchmarks/bench_consolidate.py [--scale pilot|national|all]
-[--jobs N] [--rounds N] [--naive-sample N] [--worktree] [--report-only]
+sheet, then concat), the floor (unzip + expat with no handlers), the reader alone (python-calamine on every
+sheet, nothing checked), an incremental re-run after one region resubmits; and on one 5,000-answer workbook:
+`cxexcel templates`, `cxexcel validate`, the add-in's «Проверить книгу». Prints a table with ratios and the
+targets of issue 6; writes benchmarks/results.json and benchmarks/RESULTS.md.
+Usage: python benchmarks/bench_consolidate.py [--scale pilot|national|all] [--jobs N] [--rounds N]
+[--naive-sample N] [--worktree] [--report-only]
 """
 
 from __future__ import annotations
@@ -200,6 +201,8 @@ def measure_scale(box: Inbox, work: Path, jobs: int, rounds: int, *, naive_every
     floor_jobs = run_rounds(reference_command("floor", paths, out / "files.txt", jobs), rounds)
     floor_one = run_rounds(reference_command("floor", paths, out / "files.txt", 1), rounds)
     result["floor"] = {"jobs": asdict(floor_jobs), "single": asdict(floor_one)}
+    print(f"[{box.name}] reader alone ...", flush=True)
+    result["reader"] = asdict(run_rounds(reference_command("reader", paths, out / "files.txt", jobs), rounds))
     if naive_every:
         sample = paths[::naive_every]
         print(f"[{box.name}] naive pandas + openpyxl on {len(sample)} of {len(paths)} workbooks ...", flush=True)
@@ -338,6 +341,30 @@ def targets(results: dict[str, Any]) -> list[Target]:
     return found
 
 
+def budgets(results: dict[str, Any]) -> list[str]:
+    """How a scale's time splits between the reader and what cxexcel does around it (checks, summary, start-up),
+    and what the pilot targets leave for the latter."""
+    lines: list[str] = []
+    scales = [(PILOT, results["scales"].get(PILOT))]
+    national = results["scales"].get(NATIONAL)
+    if national:
+        scales.append((f"national {national['sizes'][-1]['inbox']['centres']}", national["sizes"][-1]))
+    for label, scale in scales:
+        if not scale or "reader" not in scale:
+            continue
+        seconds, reader = scale["consolidate"]["seconds"], scale["reader"]["seconds"]
+        floor = scale["floor"]["jobs"]["seconds"]
+        line = (f"{label}: the reader alone {reader:.2f} s ({reader / floor:.2f}× floor), cxexcel's own work on top "
+                f"{seconds - reader:.2f} s")
+        naive = naive_seconds(scale)
+        if label == PILOT and naive:
+            for what, limit in ((f"≥ {PILOT_SPEEDUP_MIN:g}× naive", naive / PILOT_SPEEDUP_MIN),
+                                (f"< {PILOT_FLOOR_RATIO_MAX:g}× floor", PILOT_FLOOR_RATIO_MAX * floor)):
+                line += f"; {what} leaves it {limit - reader:.2f} s"
+        lines.append(line)
+    return lines
+
+
 def growth_of(sizes: list[dict[str, Any]]) -> dict[str, Any]:
     files = [s["workbooks"] for s in sizes]
     seconds = [s["consolidate"]["seconds"] for s in sizes]
@@ -376,6 +403,10 @@ def _scale_rows(label: str, scale: dict[str, Any]) -> list[list[str]]:
                      scale["floor"]["jobs"]["peak_mb"]))
     rows.append(_row(f"{label}: floor unzip + expat, 1 process", n, scale["floor"]["single"]["seconds"], naive, floor,
                      scale["floor"]["single"]["peak_mb"]))
+    if scale.get("reader"):  # measured since 2026-11-27
+        rows.append(_row(f"{label}: reader alone, python-calamine to_python, {jobs} processes", n,
+                         scale["reader"]["seconds"], naive, floor, scale["reader"]["peak_mb"],
+                         "every sheet read, nothing checked"))
     inc = scale.get("incremental")
     if inc:
         full = scale["consolidate"]["seconds"]
@@ -462,7 +493,7 @@ def machine() -> dict[str, Any]:
                 break
     with open("/proc/meminfo") as fh:
         ram_kb = int(next(line for line in fh if line.startswith("MemTotal")).split()[1])
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = importlib.metadata.version(name)
@@ -514,6 +545,9 @@ with the same number of processes.
 
 ## Targets (issue 6)
 {chr(10).join(f"- {t.line()}" for t in checks)}
+
+## The reader's share
+{chr(10).join(f"- {line}" for line in budgets(results)) or "- not measured in this run"}
 """
     RESULTS_MD.write_text(text, encoding="utf-8")
 
@@ -571,6 +605,7 @@ def report(results: dict[str, Any]) -> None:
     print(text_table(*table(results)))
     print()
     print("\n".join(t.line() for t in targets(results)))
+    print("\n".join(budgets(results)))
 
 
 def save(current: dict[str, Any], code_at_start: str, started: float) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""The two references consolidation is measured against: a coordinator's naive pandas script, and the parse floor.
+"""The references consolidation is measured against: a coordinator's naive pandas script, the parse floor,
+and the reader cxexcel uses doing nothing but read.
 
 Run as a script so that each is timed as a whole process, like `cxexcel consolidate`:
     python benchmarks/references.py naive FILE_LIST
     python benchmarks/references.py floor FILE_LIST [--jobs N]
+    python benchmarks/references.py reader FILE_LIST [--jobs N]
 FILE_LIST holds one workbook path a line. Each prints one JSON line with what it did.
 """
 
@@ -66,14 +68,44 @@ def parse_floor(paths: list[Path], jobs: int) -> dict[str, int]:
     return {"files": len(paths), "failed": sum(p == 0 for p in parsed), "xml_mb": round(sum(parsed) / 1e6)}
 
 
+def reader_one(path: Path) -> int:
+    """Every sheet of one workbook as Python values with python-calamine, as cxexcel reads them; returns cells."""
+    import python_calamine
+
+    cells = 0
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            cells += sum(len(row) for row in rows)
+    except Exception:  # a broken file: the reader's share of it is what it cost to refuse it
+        return 0
+    return cells
+
+
+def read_only(paths: list[Path], jobs: int) -> dict[str, int]:
+    """The reader alone: what cxexcel's checks, summary and start-up add comes on top of this."""
+    if jobs <= 1:
+        cells = [reader_one(p) for p in paths]
+    else:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            cells = pool.map(reader_one, paths, chunksize=4)
+    return {"files": len(paths), "failed": sum(c == 0 for c in cells), "cells": sum(cells)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("reference", choices=("naive", "floor"))
+    parser.add_argument("reference", choices=("naive", "floor", "reader"))
     parser.add_argument("file_list", type=Path)
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
     paths = [Path(line) for line in args.file_list.read_text(encoding="utf-8").splitlines() if line]
-    result = naive_read(paths) if args.reference == "naive" else parse_floor(paths, args.jobs)
+    if args.reference == "naive":
+        result = naive_read(paths)
+    elif args.reference == "floor":
+        result = parse_floor(paths, args.jobs)
+    else:
+        result = read_only(paths, args.jobs)
     json.dump(result, sys.stdout)
     print()
 
