@@ -460,6 +460,32 @@ def test_a_mistyped_report_date_does_not_move_the_summary_and_is_reported(tmp_pa
         (tmp_path / "out" / "1.json").read_text(encoding="utf-8")
 
 
+def test_a_mistyped_future_report_date_does_not_make_a_duplicate_the_newest(tmp_path: Path) -> None:
+    build_inbox(tmp_path)
+    inbox = tmp_path / "inbox"
+    mistyped = sample_data("roadmap")
+    future = dt.date.today() + dt.timedelta(days=3650)
+    mistyped[catalog.TITLE_SHEET].update(region=OTHER_REGION, report_date=future)
+    # the same region's roadmap again, newer on disk, its year mistyped
+    build_workbook("roadmap", inbox / "Татарстан" / "ДК (исправленная).xlsx", data=mistyped)
+    result = consolidate(inbox, tmp_path / "out" / "Свод.xlsx", jobs=1, use_cache=False)
+    by_path = {o.entry.relative: o for o in result.outcomes}
+    kept, pushed = by_path["Татарстан/ДК.xlsx"], by_path["Татарстан/ДК (исправленная).xlsx"]
+    assert kept.status is FileStatus.ACCEPTED
+    assert pushed.status is FileStatus.SUPERSEDED
+    assert pushed.reason.startswith("заменен файлом Татарстан/ДК.xlsx (отчетная дата ")
+    assert f"его собственная отчетная дата {future:%d.%m.%Y} позже сегодняшней" in pushed.reason
+    assert any(i.code is Code.REPORT_DATE_FUTURE for i in pushed.issues)
+    # a date in the past still decides between two plausible files: the newer report wins
+    older = sample_data("roadmap")
+    older[catalog.TITLE_SHEET].update(region=OTHER_REGION, report_date=dt.date(2021, 9, 1))
+    build_workbook("roadmap", inbox / "Татарстан" / "ДК (исправленная).xlsx", data=older)
+    again = consolidate(inbox, tmp_path / "out" / "Свод.xlsx", jobs=1, use_cache=False)
+    statuses = {o.entry.relative: o.status for o in again.outcomes}
+    assert statuses["Татарстан/ДК (исправленная).xlsx"] is FileStatus.SUPERSEDED
+    assert statuses["Татарстан/ДК.xlsx"] is FileStatus.ACCEPTED
+
+
 def test_the_same_file_twice_is_counted_once_and_called_a_copy(tmp_path: Path) -> None:
     build_inbox(tmp_path)
     inbox = tmp_path / "inbox"

@@ -131,7 +131,7 @@ def _summarise(entries: list[InboxEntry], settings: CheckSettings, level: str, j
     today = dt.date.today()
     check_report_dates(outcomes, settings.programme, today)
     check_region_folders(outcomes)
-    attribute(outcomes)
+    attribute(outcomes, today)
     cross_check_touchpoints(outcomes)
     effective_as_of = settings.as_of or latest_report_date(outcomes, today) or today
     return outcomes, build_summary(outcomes, settings.programme, effective_as_of, level, cache)

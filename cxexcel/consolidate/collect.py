@@ -31,7 +31,7 @@ from cxexcel.read.normalize import normalize_name
 from cxexcel.validate import CheckedWorkbook, centre_key, check_file
 from cxexcel.validate.checked import TableRecords, mark_error_rows
 from cxexcel.validate.engine import internal_error_issue, sort_issues
-from cxexcel.validate.report_date import check_report_date
+from cxexcel.validate.report_date import check_report_date, plausible_report_date
 from cxexcel.validate.rules.journey import journey_touchpoints
 from cxexcel.workers import pool_context
 
@@ -720,8 +720,12 @@ def unit_key(outcome: FileOutcome) -> tuple[str, str, str]:
     return (wb.kind.key, *centre_key(region, czn if wb.kind.level is Level.CZN else ""))
 
 
-def attribute(outcomes: Sequence[FileOutcome]) -> None:
-    """Reject what cannot be attributed to a region (or centre); supersede older duplicates."""
+def attribute(outcomes: Sequence[FileOutcome], today: dt.date | None = None) -> None:
+    """Reject what cannot be attributed to a region (or centre); supersede older duplicates.
+
+    A report date after `today` is a typo (report-date-future): it does not make its file the newest, or a
+    year mistyped as 2031 would push aside the region's correct file."""
+    today = today or dt.date.today()
     for outcome in outcomes:
         wb = outcome.workbook
         if outcome.status is not FileStatus.ACCEPTED or wb is None:
@@ -736,26 +740,32 @@ def attribute(outcomes: Sequence[FileOutcome]) -> None:
     for outcome in outcomes:
         if outcome.status is FileStatus.ACCEPTED:
             groups.setdefault(unit_key(outcome), []).append(outcome)
+
+    def report_date(o: FileOutcome) -> dt.date | None:
+        assert o.workbook is not None
+        return plausible_report_date(o.workbook.report_date, today)
+
+    def newest_first(o: FileOutcome) -> tuple[dt.date, float, str]:
+        return (report_date(o) or dt.date.min, o.entry.mtime, o.entry.relative)
+
     for group in groups.values():
         if len(group) < 2:
             continue
-
-        def newest_first(o: FileOutcome) -> tuple[dt.date, float, str]:
-            wb = o.workbook
-            assert wb is not None
-            return (wb.report_date or dt.date.min, o.entry.mtime, o.entry.relative)
-
         group.sort(key=newest_first, reverse=True)
         kept = group[0]
-        kept_date = kept.workbook.report_date if kept.workbook else None
+        kept_date = report_date(kept)
         for older in group[1:]:
             older.status = FileStatus.SUPERSEDED
             when = f"отчетная дата {kept_date:%d.%m.%Y}" if kept_date else "более поздний файл"
             if older.entry.sha256 and older.entry.sha256 == kept.entry.sha256:
                 # the same file twice (sent again, saved in two folders): nothing was replaced
                 older.reason = f"такой же файл, как {kept.entry.relative} (совпадает побайтно); учтен один раз"
-            else:
-                older.reason = f"заменен файлом {kept.entry.relative} ({when})"
+                continue
+            older.reason = f"заменен файлом {kept.entry.relative} ({when})"
+            own = older.workbook.report_date if older.workbook else None
+            if own is not None and own > today:
+                older.reason += (f"; его собственная отчетная дата {own:%d.%m.%Y} позже сегодняшней и при выборе "
+                                 "файла не учитывалась")
 
 
 def check_report_dates(outcomes: Sequence[FileOutcome], programme: Programme, today: dt.date) -> None:
