@@ -300,11 +300,11 @@ def test_a_cache_entry_damaged_after_its_head_was_read_degrades_too(warm: Simple
     real_attribute = consolidation.attribute
     attempts: list[int] = []
 
-    def damaging(outcomes: Any) -> None:
+    def damaging(outcomes: Any, today: dt.date | None = None) -> None:
         if not attempts:
             flip_body_byte(entry)
         attempts.append(len(outcomes))
-        real_attribute(outcomes)
+        real_attribute(outcomes, today)
 
     monkeypatch.setattr(consolidation, "attribute", damaging)
     changed = resubmit_measurements(warm.inbox, PERM_MEASUREMENTS)
