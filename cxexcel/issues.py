@@ -53,6 +53,8 @@ class Code(StrEnum):
     SHEET_HIDDEN = "sheet-hidden"
     SHEET_TOO_LARGE = "sheet-too-large"
     SHEET_DUPLICATE = "sheet-duplicate"
+    # a sheet the template does not have that holds values (a copy «Замеры (2)», a month's «Замеры сентябрь»)
+    SHEET_EXTRA = "sheet-extra"
     EXTERNAL_LINKS = "external-links"
     HEADER_MISSING = "header-missing"
     COLUMN_MISSING = "column-missing"
@@ -73,6 +75,8 @@ class Code(StrEnum):
     DATE_AS_TEXT = "date-as-text"
     NUMBER_AS_TEXT = "number-as-text"
     OUT_OF_RANGE = "out-of-range"
+    # a «%» field holding a fraction (0,75 for 75 %): what Excel stores when «75%» is typed
+    PERCENT_AS_FRACTION = "percent-as-fraction"
     CHOICE = "choice"
     CHOICE_CORRECTED = "choice-corrected"
     EMAIL = "email-format"
@@ -100,6 +104,9 @@ class Code(StrEnum):
     TOUCHPOINT_DUPLICATE = "touchpoint-duplicate"
     STAGE_WITHOUT_STEP = "stage-without-step"
     TOUCHPOINT_UNKNOWN = "touchpoint-unknown"
+    # measurements of a centre no accepted journey names (consolidate): most often the centre's name typed
+    # differently in the two workbooks
+    CENTRE_WITHOUT_JOURNEY = "centre-without-journey"
     NO_TOOLS = "no-tools"
     TOOL_AFTER_BEFORE_LAUNCH = "tool-after-before-launch"
     VALUE_OFF_SCALE = "value-off-scale"
@@ -148,6 +155,7 @@ RULES: dict[Code, Rule] = {
     Code.COLUMN_MISSING: Rule(E, "Нет обязательного столбца", "Нет обязательного столбца «Метрика*»."),
     Code.COLUMN_OPTIONAL_MISSING: Rule(W, "Нет необязательного столбца", "Нет столбца «Комментарий»."),
     Code.COLUMN_DUPLICATE: Rule(W, "Столбец повторяется", "Столбец «Дата» встречается дважды; использован первый."),
+    Code.SHEET_EXTRA: Rule(W, "Лишний лист с данными", "Лист «Замеры (2)» не предусмотрен шаблоном; его данные не читаются. Перенесите строки на лист «Замеры»."),
     Code.COLUMN_EXTRA: Rule(W, "Лишний столбец", "Столбец «Примечание» не предусмотрен шаблоном; его данные не используются."),
     Code.FIELD_MISSING: Rule(E, "Нет поля формы", "На листе «Титул» нет поля «Отчетная дата»."),
     Code.REQUIRED: Rule(E, "Не заполнено обязательное поле", "Не заполнено обязательное поле «Дата»."),
@@ -156,6 +164,7 @@ RULES: dict[Code, Rule] = {
     Code.TYPE_INTEGER: Rule(E, "Не целое число", "«4,5» — ожидается целое число."),
     Code.DATE_AS_TEXT: Rule(W, "Дата записана текстом", "Дата «1 сентября 2021» записана текстом; прочитана как 01.09.2021."),
     Code.NUMBER_AS_TEXT: Rule(W, "Число записано текстом", "Число «4,5» записано текстом; прочитано как 4.5."),
+    Code.PERCENT_AS_FRACTION: Rule(W, "Проценты введены долей", "Лист «Отчет», ячейка B20, «CSAT до, %»: 0,75 похоже на долю (75 %); введите число процентов: 75."),
     Code.OUT_OF_RANGE: Rule(E, "Вне допустимого диапазона", "Значение 3 вне диапазона от −2 до 2."),
     Code.CHOICE: Rule(E, "Значения нет в списке", "«Сделано» нет в списке: Не начато, В работе, Выполнено, Отменено."),
     Code.CHOICE_CORRECTED: Rule(W, "Значение списка исправлено", "«выполнено » прочитано как «Выполнено»."),
@@ -183,6 +192,7 @@ RULES: dict[Code, Rule] = {
     Code.MEETING_DUPLICATE: Rule(W, "Протокол повторяется", "Протокол № 3 указан дважды."),
     Code.TOUCHPOINT_DUPLICATE: Rule(E, "Код точки контакта повторяется", "Код «ТК-03» уже использован в строке 5."),
     Code.STAGE_WITHOUT_STEP: Rule(E, "Этап без шагов", "У этапа «Подача заявления» нет ни одного шага."),
+    Code.CENTRE_WITHOUT_JOURNEY: Rule(W, "Замеры ЦЗН без пути клиента", "Замеры ЦЗН «ОГКУ «ЦЗН г.Курска»»: среди принятых файлов нет пути клиента этого ЦЗН; коды точек контакта не сверены. Похожее название в пути клиента: «ОГКУ «ЦЗН г. Курска»»."),
     Code.TOUCHPOINT_UNKNOWN: Rule(E, "Неизвестная точка контакта", "Точки контакта «ТК-99» нет в пути клиента этого ЦЗН."),
     Code.NO_TOOLS: Rule(E, "Нет ни одного инструмента", "Не указан ни один инструмент (п. 2.1.11: минимум один)."),
     Code.TOOL_AFTER_BEFORE_LAUNCH: Rule(E, "Значение после до запуска", "«Значение после» указано, но инструмент запущен после отчетной даты."),
