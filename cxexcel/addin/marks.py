@@ -19,12 +19,12 @@ from cxexcel.addin.book_io import (
 )
 from cxexcel.forms import KINDS, catalog
 from cxexcel.issues import SEVERITY_RU, Issue, Severity
-from cxexcel.programme import Programme, default_programme
+from cxexcel.programme import Programme
 from cxexcel.read import read_values
 from cxexcel.read.normalize import normalize_title, parse_cell_ref
 from cxexcel.template.styles import PREFILLED_FILL
 from cxexcel.validate.cells import format_value
-from cxexcel.validate.mark import CHECK_HEADERS, CHECK_WIDTHS, FILLS
+from cxexcel.validate.mark import CHECK_HEADERS, CHECK_WIDTHS, FILLS, CellKey, template_fills
 
 CHECK_SHEET = catalog.CHECK_SHEET
 # The add-in's own state, one more column of «Проверка»: what it did to the issue's cell,
@@ -42,7 +42,6 @@ MAX_MARKED_CELLS = 500
 SEVERITY_COLOURS = {severity: "#" + fill.fgColor.rgb[-6:] for severity, fill in FILLS.items()}
 TEMPLATE_PREFILLED_COLOUR = PREFILLED_FILL
 
-CellKey = tuple[str, str]  # (sheet name as in the workbook, A1 reference)
 
 
 @dataclass(frozen=True)
@@ -120,46 +119,26 @@ def read_check_state(book: xw.Book) -> CheckState | None:
     return CheckState(tuple(found))
 
 
-def _sheets_with_prefilled_columns() -> dict[str, set[str]]:
-    """Declared sheet name -> keys of its prefilled columns, across every kind."""
-    sheets: dict[str, set[str]] = {}
-    for kind in KINDS.values():
-        for table in kind.table_sheets:
-            keys = {c.key for c in table.columns if c.prefilled}
-            if keys:
-                sheets.setdefault(table.name, set()).update(keys)
-    return sheets
+def _sheets_with_prefilled_columns() -> set[str]:
+    """Declared names of the sheets that have prefilled columns, across every kind."""
+    return {table.name for kind in KINDS.values() for table in kind.table_sheets
+            if any(c.prefilled for c in table.columns)}
 
 
 def template_colours(book: xw.Book, cells: Iterable[CellKey],
                      programme: Programme | None = None) -> dict[CellKey, str | None]:
     """The fill each cell has in the template: grey in a programme row's prefilled column, else none."""
     cells = list(cells)
-    colours: dict[CellKey, str | None] = dict.fromkeys(cells)
-    prefilled = _sheets_with_prefilled_columns()
-    names = {normalize_title(n) for n in prefilled}
+    names = {normalize_title(n) for n in _sheets_with_prefilled_columns()}
     involved = {sheet for sheet, _ in cells if normalize_title(sheet) in names}
     if not involved:
-        return colours
-    programme = programme or default_programme()
+        return dict.fromkeys(cells)
     source = values_source(book, only=[*involved, catalog.META_SHEET])
     try:
         read = read_values(source)
     except Exception:  # not a standard workbook any more: no template to go back to
-        return colours
-    for declared, table in read.tables.items():
-        keys = prefilled.get(declared, set())
-        grey_columns = {index for key, index in table.columns.items() if key in keys}
-        code_at = table.keys.index("code") if "code" in table.columns else None
-        programme_rows = {row.row for row in table.rows
-                          if code_at is not None and programme.item(_text(row.values[code_at])) is not None}
-        for sheet, ref in cells:
-            if sheet != table.sheet_name:
-                continue
-            row, col = parse_cell_ref(ref)
-            if col in grey_columns and row in programme_rows:
-                colours[(sheet, ref)] = TEMPLATE_PREFILLED_COLOUR
-    return colours
+        read = None
+    return template_fills(read, cells, programme)
 
 
 def paint(book: xw.Book, colours: dict[CellKey, str | None]) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,13 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cxexcel.fileio import atomic_output, safe_file_name, xml_text
-from cxexcel.forms import catalog
+from cxexcel.forms import KINDS, catalog
 from cxexcel.issues import SEVERITY_RU, Issue, Severity
-from cxexcel.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from cxexcel.programme import Programme, default_programme
+from cxexcel.read import DEFAULT_LIMITS, Limits, ReadWorkbook, UnreadableWorkbook, read_workbook
 from cxexcel.read.container import count, open_container, scan_sheet
+from cxexcel.read.normalize import normalize_title, parse_cell_ref
+from cxexcel.template.styles import PREFILLED_FILL
 
 FILLS = {
     Severity.ERROR: PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
@@ -42,17 +46,26 @@ def set_text(cell: Cell, value: Any) -> None:
 
 
 MARK_SUFFIX = " — проверка"
+# «Замеры — проверка» or «Замеры — проверка (2)»: a copy marked before, sent back corrected and checked again
+_MARKED_STEM = re.compile(re.escape(MARK_SUFFIX) + r"(?: \(\d+\))?$")
 
 
 def marked_copy_path(source: Path, out_dir: Path, taken: set[Path] | None = None) -> Path:
     """«Замеры — проверка.xlsx»: a safe name within any disk's limits, numbered when two sources
-    share a name (folders of different regions), so that no copy replaces another."""
+    share a name (folders of different regions), so that no copy replaces another. A marked copy checked
+    again keeps its name rather than growing «— проверка — проверка», and never replaces its own source."""
     suffix = ".xlsx"  # the copy is saved without macros, whatever the source was
-    target = out_dir / safe_file_name(source.stem, MARK_SUFFIX + suffix)
+    stem = _MARKED_STEM.sub("", source.stem) or source.stem
+    source_path = source.resolve()
+
+    def free(target: Path) -> bool:
+        return (taken is None or target not in taken) and target.resolve() != source_path
+
+    target = out_dir / safe_file_name(stem, MARK_SUFFIX + suffix)
     n = 1
-    while taken is not None and target in taken:
+    while not free(target):
         n += 1
-        target = out_dir / safe_file_name(source.stem, f"{MARK_SUFFIX} ({n}){suffix}")
+        target = out_dir / safe_file_name(stem, f"{MARK_SUFFIX} ({n}){suffix}")
     if taken is not None:
         taken.add(target)
     return target
@@ -122,9 +135,100 @@ def write_marked_copy(source: Path, issues: Sequence[Issue], out_dir: Path,
         warnings.simplefilter("ignore")
         shutil.copyfile(source, tmp)
         book = openpyxl.load_workbook(tmp)
+        if catalog.CHECK_SHEET in book.sheetnames:
+            remove_earlier_marks(book, _read_or_none(source, limits))
         mark_book(book, issues)
         book.save(tmp)
     return target
+
+
+def _read_or_none(source: Path, limits: Limits) -> ReadWorkbook | None:
+    try:
+        return read_workbook(source, limits)
+    except UnreadableWorkbook:
+        return None
+
+
+CellKey = tuple[str, str]  # (sheet name as in the workbook, A1 reference)
+
+
+def template_fills(read: ReadWorkbook | None, cells: Iterable[CellKey],
+                   programme: Programme | None = None) -> dict[CellKey, str | None]:
+    """The fill each cell has in the template: grey in a programme row's prefilled column, else none."""
+    fills: dict[CellKey, str | None] = dict.fromkeys(cells)
+    if read is None:
+        return fills
+    prefilled: dict[str, set[str]] = {}
+    for kind in KINDS.values():
+        for declaration in kind.table_sheets:
+            keys = {c.key for c in declaration.columns if c.prefilled}
+            if keys:
+                prefilled.setdefault(declaration.name, set()).update(keys)
+    programme = programme or default_programme()
+    for declared, table in read.tables.items():
+        keys = prefilled.get(declared, set())
+        grey_columns = {index for key, index in table.columns.items() if key in keys}
+        if not grey_columns or "code" not in table.columns:
+            continue
+        code_at = table.keys.index("code")
+        programme_rows = {row.row for row in table.rows
+                          if programme.item(_cell_text(row.values[code_at])) is not None}
+        for sheet, ref in fills:
+            if sheet != table.sheet_name:
+                continue
+            row, col = parse_cell_ref(ref)
+            if col in grey_columns and row in programme_rows:
+                fills[(sheet, ref)] = PREFILLED_FILL
+    return fills
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _is_our_note(comment: Comment) -> bool:
+    """A note this program wrote: authored so by a marked copy, or (the add-in's, authored by the user) made
+    only of «Ошибка: …» and «Предупреждение: …» paragraphs."""
+    if comment.author == NOTE_AUTHOR:
+        return True
+    openings = tuple(f"{label.capitalize()}: " for label in SEVERITY_RU.values())
+    paragraphs = [p for p in comment.text.split("\n\n") if p.strip()]
+    return bool(paragraphs) and all(p.startswith(openings) for p in paragraphs)
+
+
+def remove_earlier_marks(book: openpyxl.Workbook, read: ReadWorkbook | None) -> int:
+    """Undo an earlier check's marks in a marked copy (sent back corrected and checked again): the cells listed
+    on its «Проверка» get the template's fill back and lose the notes this program wrote. Returns how many."""
+    if catalog.CHECK_SHEET not in book.sheetnames:
+        return 0
+    check = book[catalog.CHECK_SHEET]
+    header = [normalize_title(_cell_text(c.value)) for c in next(check.iter_rows(max_row=1), ())]
+    try:
+        sheet_col = header.index(normalize_title(CHECK_HEADERS[2]))
+        cell_col = header.index(normalize_title(CHECK_HEADERS[3]))
+    except ValueError:
+        return 0
+    listed: set[CellKey] = set()
+    for values in check.iter_rows(min_row=2, values_only=True):
+        width = len(values)
+        sheet = _cell_text(values[sheet_col]) if sheet_col < width else ""
+        ref = _cell_text(values[cell_col]).upper() if cell_col < width else ""
+        if sheet in book.sheetnames and re.fullmatch(r"[A-Z]{1,3}[1-9][0-9]{0,6}", ref):
+            listed.add((sheet, ref))
+    ours = {fill.fgColor.rgb[-6:].upper() for fill in FILLS.values()}
+    for (sheet, ref), colour in template_fills(read, sorted(listed)).items():
+        cell = book[sheet][ref]
+        # the alpha byte varies with who saved the copy (openpyxl writes 00): the colour is what says it is ours
+        if cell.fill is not None and cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb)[-6:].upper() in ours:
+            cell.fill = PatternFill("solid", start_color=colour[1:], end_color=colour[1:]) if colour \
+                else PatternFill(fill_type=None)
+        if cell.comment is not None and _is_our_note(cell.comment):
+            cell.comment = None
+    return len(listed)
 
 
 def mark_book(book: openpyxl.Workbook, issues: Sequence[Issue]) -> None:
