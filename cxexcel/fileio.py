@@ -37,24 +37,43 @@ def atomic_output(target: str | Path, suffix: str | None = None) -> Iterator[Pat
     """Yield a temporary path in the target's folder; on success it replaces the target.
 
     A run killed at any moment leaves the previous target intact: the rename is atomic
-    on one file system, and the temporary file is removed on failure.
+    on one file system, and the temporary file is removed on failure. An OSError about the
+    temporary file names `target` instead.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=suffix or target.suffix or ".tmp",
-                                    dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    # mkstemp makes the file private (0600); an output is an ordinary file, readable as the umask allows
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    tmp: Path | None = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=suffix or target.suffix or ".tmp",
+                                        dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        # mkstemp makes the file private (0600); an output is an ordinary file, readable as the umask allows
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         yield tmp
         os.replace(tmp, target)
+    except OSError as exc:
+        _name_the_target(exc, target)
+        raise
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             tmp.unlink()
+
+
+def _name_the_target(exc: OSError, target: Path) -> None:
+    """An error about the temporary file (or about no file: a full disk while writing) is an error writing
+    `target`: the user never gave the dot-file's name and could not find it afterwards. An error that names
+    another file (an input read while writing) keeps its name."""
+    named = exc.filename
+    if isinstance(named, str | bytes | os.PathLike):
+        path = Path(os.fsdecode(named))
+        if path.parent != target.parent or not path.name.startswith(_temp_prefix(target)):
+            return
+    elif named is not None:
+        return
+    exc.filename, exc.filename2 = str(target), None
 
 
 def _temp_prefix(target: Path) -> str:

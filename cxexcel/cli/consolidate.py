@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cxexcel.cli.options import PROCESSES, as_of_option, limits_options, load_programme_or_exit, programme_option
-from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, consolidate
+from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, OutputConflict, consolidate
 from cxexcel.consolidate.inbox import ARCHIVE_SUFFIXES
 from cxexcel.fileio import os_error_reason, printable
 from cxexcel.issues import Code
@@ -36,14 +36,22 @@ def consolidate_command(inbox: Path, output: Path, as_of: dt.date | None, level:
     """Свести все книги из ПАПКИ (со вложенными папками) в один свод.
 
     Файл сверх пределов (--max-…) не обрабатывается: он есть на листе «Файлы» со статусом
-    «отклонен» и причиной.
+    «отклонен» и причиной (файлы сверх --max-files — со статусом «пропущен»).
+    Свод и JSON не записываются на место файлов из ПАПКИ (прежний свод в ней заменяется).
     """
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("файл свода должен иметь расширение .xlsx", param_hint="--output")
     programme = load_programme_or_exit(programme_file)
-    result = run_with_progress(inbox, output, as_of=as_of, level=level, json_output=json_output, jobs=jobs,
-                               programme=programme, use_cache=not no_cache, limits=limits)
+    try:
+        result = run_with_progress(inbox, output, as_of=as_of, level=level, json_output=json_output, jobs=jobs,
+                                   programme=programme, use_cache=not no_cache, limits=limits)
+    except OutputConflict as exc:
+        raise click.BadParameter(printable(str(exc)), param_hint=OUTPUT_OPTIONS[exc.argument]) from exc
     click.echo(printable(summary_screen(result)))
+
+
+# consolidate()'s parameter -> the option that gives it
+OUTPUT_OPTIONS = {"output": "--output", "json_output": "--json"}
 
 
 def run_with_progress(inbox: Path, output: Path, **kwargs: object) -> ConsolidationResult:
@@ -81,13 +89,22 @@ def summary_screen(result: ConsolidationResult) -> str:
     s = result.summary
     errors = sum(1 for i in s.issues if i["severity"] == "error")
     warnings = len(s.issues) - errors
+    # files over --max-files are skipped too, but unread: neither «не книги» nor «своды»
+    over_limit = result.over_file_limit()
     lines = [
         f"Свод на {s.as_of:%d.%m.%Y} ({'федеральный' if s.level == 'federal' else 'региональный'}).",
         f"Файлов: {len(result.outcomes)} — принято {result.count(FileStatus.ACCEPTED)}, "
         f"отклонено {result.count(FileStatus.REJECTED)}, заменено более новыми "
-        f"{result.count(FileStatus.SUPERSEDED)}, пропущено (не книги и своды) {result.count(FileStatus.SKIPPED)}.",
-        f"Субъектов РФ: {len({r['region'] for r in s.regions})}; в файлах {counts_text(errors, warnings)}.",
+        f"{result.count(FileStatus.SUPERSEDED)}, пропущено (не книги и своды) "
+        f"{result.count(FileStatus.SKIPPED) - over_limit}"
+        + (f", не обработано из-за предела --max-files ({result.max_files}): "
+           f"{plural(over_limit, 'файл', 'файла', 'файлов')}." if over_limit else "."),
     ]
+    if over_limit:
+        lines.append(f"  В папке больше {plural(result.max_files, 'файла', 'файлов', 'файлов')}: остальные не "
+                     "проверены и в свод не вошли (они перечислены на листе «Файлы»). Чтобы свести все, "
+                     "увеличьте --max-files.")
+    lines.append(f"Субъектов РФ: {len({r['region'] for r in s.regions})}; в файлах {counts_text(errors, warnings)}.")
     rejected = [o for o in result.outcomes if o.status is FileStatus.REJECTED]
     for outcome in rejected[:10]:
         lines.append(f"  отклонен: {outcome.entry.relative} — {outcome.reason}")
@@ -99,7 +116,7 @@ def summary_screen(result: ConsolidationResult) -> str:
         day = f" ({wb.report_date:%d.%m.%Y})" if wb is not None and wb.report_date else ""
         lines.append(f"  отчетная дата позже сегодняшней{day}, проверьте год: {outcome.entry.relative}")
     # skipped once opened (a summary among the inputs) or an archive to unpack: worth a line of its own
-    for outcome in [o for o in result.outcomes if o.status is FileStatus.SKIPPED and (
+    for outcome in [o for o in result.outcomes if o.status is FileStatus.SKIPPED and not o.entry.over_file_limit and (
             not o.entry.skip_reason or o.entry.path.suffix.lower() in ARCHIVE_SUFFIXES)]:
         lines.append(f"  пропущен: {outcome.entry.relative} — {outcome.reason}")
     lines.append(f"Свод: {result.output}")

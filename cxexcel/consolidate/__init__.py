@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,12 @@ from cxexcel.consolidate.collect import (
 from cxexcel.consolidate.figures import Summary, build_summary
 from cxexcel.consolidate.inbox import CACHE_DIR_NAME, FileStatus, HashIndex, InboxEntry, scan_inbox
 from cxexcel.consolidate.workbook import write_summary_xlsx
-from cxexcel.fileio import atomic_output, remove_stale_temporaries
+from cxexcel.fileio import atomic_output, display_path, remove_stale_temporaries
+from cxexcel.forms import catalog
 from cxexcel.programme import Programme, default_programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
+from cxexcel.read.container import open_container
+from cxexcel.read.normalize import normalize_title
 from cxexcel.validate.report_date import plausible_report_date
 from cxexcel.workers import start_early
 
@@ -40,9 +44,23 @@ class ConsolidationResult:
     outcomes: list[FileOutcome]
     output: Path
     json_output: Path | None
+    max_files: int = DEFAULT_LIMITS.max_files
 
     def count(self, status: FileStatus) -> int:
         return sum(o.status is status for o in self.outcomes)
+
+    def over_file_limit(self) -> int:
+        """Files left out unread because the inbox holds more than `max_files` (skipped, with that reason)."""
+        return sum(o.entry.over_file_limit for o in self.outcomes)
+
+
+class OutputConflict(ValueError):
+    """An output path that would destroy what the run reads or writes; `argument` names the parameter
+    (output or json_output) and the message says why, in Russian."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
 
 
 def default_jobs() -> int:
@@ -71,12 +89,16 @@ def consolidate(
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
     inbox, output = Path(inbox), Path(output)
+    check_outputs(inbox, output, json_output)
     if (jobs or default_jobs()) > 1:
         start_early()  # the CLI has done it already; a script calling this gets it here
     programme = programme or default_programme()
     cache = ResultCache(output.parent / CACHE_DIR_NAME if use_cache else None)
     hashes = HashIndex.load(cache.folder / HASH_INDEX_NAME) if cache.folder is not None else None
-    entries = list(scan_inbox(inbox, limits.max_files, limits.max_file_bytes, exclude=output, hashes=hashes))
+    # the run's own outputs are not inputs, even when written into the inbox (check_outputs made sure they are
+    # no one's file)
+    exclude = [output] if json_output is None else [output, Path(json_output)]
+    entries = list(scan_inbox(inbox, limits.max_files, limits.max_file_bytes, exclude=exclude, hashes=hashes))
     if hashes is not None:
         hashes.save()
     if on_total:
@@ -96,6 +118,67 @@ def consolidate(
             gc.freeze()
             gc.unfreeze()
             gc.enable()
+
+
+def check_outputs(inbox: Path, output: Path, json_output: str | Path | None) -> None:
+    """Raise OutputConflict, before anything is written, for an output that would replace a file of the inbox
+    (it would be lost, and left out of the summary and of «Файлы», as the scan skips the outputs) or the other
+    output. A summary or JSON an earlier run wrote into the inbox may be replaced: it is no one's data."""
+    _check_not_an_input(inbox, output, "output", "свод")
+    if json_output is None:
+        return
+    json_path = Path(json_output)
+    if _same_file(json_path, output):
+        raise OutputConflict("json_output", f"JSON и свод — один и тот же файл «{display_path(output)}»: JSON "
+                                            "записался бы на место свода. Укажите для JSON другой файл, "
+                                            f"например «{display_path(output.with_suffix('.json').name)}».")
+    _check_not_an_input(inbox, json_path, "json_output", "JSON")
+
+
+def _check_not_an_input(inbox: Path, path: Path, argument: str, what: str) -> None:
+    folder = inbox.resolve()
+    # where the rename lands (a link there is replaced) and the file the scan would leave out (the link's target)
+    for where in (path.parent.resolve() / path.name, path.resolve()):
+        if where.is_relative_to(folder) and os.path.lexists(where) and not _earlier_output(path):
+            raise OutputConflict(argument, f"«{display_path(path)}» — файл из папки входящих «{display_path(inbox)}», "
+                                           f"а не прежний свод cxexcel: {what} записался бы на его место, и этот файл "
+                                           "пропал бы вместе с его данными. Укажите другой файл, например вне папки "
+                                           "входящих.")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if os.path.normcase(a.resolve()) == os.path.normcase(b.resolve()):
+        return True
+    try:
+        return os.path.samefile(a, b)  # one file by two names that differ only in case, on a disk that ignores it
+    except OSError:
+        return False
+
+
+# the start of the JSON a run writes (Summary.to_dict)
+_SUMMARY_JSON_HEAD = re.compile(rb'\{\s*"schema_version":\s*\d+,\s*"as_of":')
+# only the zip's directory and xl/workbook.xml are read to tell a summary: no limit on the data is needed
+_UNLIMITED = Limits(max_file_bytes=2**62, max_uncompressed_bytes=2**62, max_compression_ratio=float("inf"))
+
+
+def _earlier_output(path: Path) -> bool:
+    """Whether `path` is what a run of this command writes: a summary workbook, told as the reader tells one
+    (the sheets «Свод», «Мониторинг», «Файлы» without «_meta»: read/workbook.py), or a summary JSON."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(256)
+    except OSError:
+        return False
+    if _SUMMARY_JSON_HEAD.match(head):
+        return True
+    try:
+        container, archive = open_container(path, _UNLIMITED)
+    except Exception:  # UnreadableWorkbook, or anything a damaged file raises: not a summary, so not replaced
+        return False
+    archive.close()
+    names = {normalize_title(name) for name in container.sheet_targets}
+    return catalog.META_SHEET not in container.sheet_targets and all(
+        normalize_title(name) in names for name in catalog.SUMMARY_MARKER_SHEETS)
 
 
 def _consolidate(entries: list[InboxEntry], output: Path, as_of: dt.date | None, level: str,
@@ -122,7 +205,7 @@ def _consolidate(entries: list[InboxEntry], output: Path, as_of: dt.date | None,
             summary.write_json(out)
     # only after a run that finished: an interrupted one has not yet marked what it uses
     cache.prune()
-    return ConsolidationResult(summary, outcomes, output, json_path)
+    return ConsolidationResult(summary, outcomes, output, json_path, limits.max_files)
 
 
 def _summarise(entries: list[InboxEntry], settings: CheckSettings, level: str, jobs: int | None,
@@ -145,4 +228,4 @@ def latest_report_date(outcomes: list[FileOutcome], today: dt.date) -> dt.date |
     return max(dates) if dates else None
 
 
-__all__ = ["LEVELS", "ConsolidationResult", "FileStatus", "Summary", "consolidate"]
+__all__ = ["LEVELS", "ConsolidationResult", "FileStatus", "OutputConflict", "Summary", "check_outputs", "consolidate"]

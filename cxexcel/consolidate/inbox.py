@@ -8,7 +8,7 @@ import os
 import pickle
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import itemgetter
@@ -56,6 +56,8 @@ class InboxEntry:
     sha256: str
     mtime: float
     skip_reason: str | None = None
+    # left out, unread, because the inbox holds more than --max-files files
+    over_file_limit: bool = False
 
 
 def sha256_of(path: Path) -> str:
@@ -136,17 +138,18 @@ def _stamp(info: os.stat_result) -> Stamp:
 
 
 def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None = None,
-               exclude: Path | None = None, hashes: HashIndex | None = None) -> Iterator[InboxEntry]:
+               exclude: Path | Iterable[Path] | None = None, hashes: HashIndex | None = None) -> Iterator[InboxEntry]:
     """Every entry below `inbox`, sorted by path so runs are deterministic; lock files, a run's cache and what
     operating systems leave behind (IGNORED_FOLDERS, IGNORED_FILES, «._» files) are ignored.
 
     A file over `max_hash_bytes` is not hashed (its sha256 is ""): it will be refused for its size,
     and reading gigabytes to hash it would be the work the limit is there to avoid. A path that
-    resolves to `exclude` (the summary being written into the inbox) is left out; it still counts
-    towards `max_files`. With `hashes`, a file it vouches for is not read (its recorded sha256 is
-    taken); the caller saves the index after the scan.
+    resolves to one of `exclude` (the summary and its JSON being written into the inbox) is left
+    out; it still counts towards `max_files`. With `hashes`, a file it vouches for is not read (its
+    recorded sha256 is taken); the caller saves the index after the scan.
     """
-    target = exclude.resolve() if exclude is not None else None
+    excluded = [exclude] if isinstance(exclude, Path) else list(exclude or ())
+    targets = frozenset(path.resolve() for path in excluded)
     # (path relative to the inbox, path): the relative one made as text, once per folder as a Path, since
     # making Paths was most of a scan once files are not read
     found: list[tuple[str, Path]] = []
@@ -166,11 +169,14 @@ def scan_inbox(inbox: Path, max_files: int = 50_000, max_hash_bytes: int | None 
     for count, (within, path) in enumerate(found, start=1):
         relative = display_path(within)
         if count > max_files:
-            if target is None or path.resolve() != target:
+            if not targets or path.resolve() not in targets:
+                # «больше 21 файла», «больше 5 файлов»
+                noun = "файла" if max_files % 10 == 1 and max_files % 100 != 11 else "файлов"
                 yield InboxEntry(path, relative, 0, "", 0.0,
-                                 f"в папке больше {max_files} файлов (предел --max-files); этот файл не обработан")
+                                 f"в папке больше {max_files} {noun} (предел --max-files); этот файл не обработан",
+                                 over_file_limit=True)
             continue
-        entry = _entry(path, relative, max_hash_bytes, target, hashes)
+        entry = _entry(path, relative, max_hash_bytes, targets, hashes)
         if entry is not None:
             yield entry
 
@@ -187,16 +193,17 @@ _OS_ERRORS_RU = {
 }
 
 
-def _is_target(path: Path, target: Path | None, link: bool) -> bool:
-    """path.resolve() == target, resolving (a stat per folder of the path) only a link or a file of the
+def _is_target(path: Path, targets: frozenset[Path], link: bool) -> bool:
+    """path.resolve() in targets, resolving (a stat per folder of the path) only a link or a file of a
     target's name: whatever else resolves to a path of its own name."""
-    if target is None or (not link and os.path.normcase(path.name) != os.path.normcase(target.name)):
+    if not targets or (not link and all(os.path.normcase(path.name) != os.path.normcase(target.name)
+                                        for target in targets)):
         return False
-    return path.resolve() == target
+    return path.resolve() in targets
 
 
 def _entry(path: Path, relative: str, max_hash_bytes: int | None = None,
-           exclude: Path | None = None, hashes: HashIndex | None = None) -> InboxEntry | None:
+           exclude: frozenset[Path] = frozenset(), hashes: HashIndex | None = None) -> InboxEntry | None:
     try:
         info = path.lstat()
     except OSError as exc:
