@@ -17,6 +17,10 @@ MONITORING_SHEET = "Мониторинг"
 FILES_SHEET = "Файлы"
 SUMMARY_MARKER_SHEETS = (SUMMARY_SHEET, MONITORING_SHEET, FILES_SHEET)
 CHECK_SHEET = "Проверка"
+# sheets the tools add to a workbook, never the user's data: the template's hidden drop-down lists
+# (cxexcel/template/lists.py) and the add-in's results (cxexcel/addin/dashboard.py)
+LISTS_SHEET = "_lists"
+DASHBOARD_SHEET = "Панель"
 # computed sheet of the measurements workbook: live formulas per touchpoint and metric
 MEASUREMENT_SUMMARY_SHEET = "Сводка"
 # touchpoint rows the «Сводка» offers before the add-in fills them from the journey

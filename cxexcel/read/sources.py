@@ -115,9 +115,10 @@ class CalamineSource:
         return self._scans[name]
 
     def dimensions(self, name: str) -> tuple[int, int]:
-        """The extent python-calamine would build, from the sheet's XML (nothing is parsed yet)."""
+        """The extent python-calamine would build, from the sheet's XML (nothing is parsed yet); (0, 0)
+        for a sheet without a single value, whatever its formatted area."""
         scan = self._scan(name)
-        return scan.rows, scan.columns
+        return (scan.rows, scan.columns) if scan.values else (0, 0)
 
     def breach(self, name: str, limits: Limits | None = None) -> str | None:
         """Why this sheet may not be read, from its XML (its extent and how many values it holds)."""

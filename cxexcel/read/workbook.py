@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cxexcel.forms import KINDS, FormSheet, TableSheet, WorkbookKind, catalog, title_fields
+from cxexcel.forms.kinds import MEASUREMENTS
 from cxexcel.forms.model import Column
 from cxexcel.issues import Code, Issue, Severity, make_issue
 from cxexcel.read.container import DEFAULT_LIMITS, Limits
@@ -163,8 +164,23 @@ class _Grid:
     def get(self, r: int, c: int) -> Any:
         if r < len(self.rows) and c < len(self.rows[r]):
             value = self.rows[r][c]
-            return None if value == "" else value
+            return None if _blank(value) else value
         return None
+
+
+def _blank(value: Any) -> bool:
+    """An empty cell: nothing, empty text, or text of white space only (how staff «clear» a cell)."""
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
+
+
+def _service_sheets(kind: WorkbookKind) -> tuple[str, ...]:
+    """Sheets the template, `validate --mark` or the add-in put in a workbook of `kind` besides its data."""
+    sheets: tuple[str, ...] = (catalog.META_SHEET, catalog.INSTRUCTION_SHEET, catalog.LISTS_SHEET,
+                               catalog.CHECK_SHEET, catalog.DASHBOARD_SHEET)
+    # the template adds live formulas over the answers (cxexcel/template/summary_formulas.py)
+    if kind.key == MEASUREMENTS.key:
+        sheets += (catalog.MEASUREMENT_SUMMARY_SHEET,)
+    return sheets
 
 
 def _text(value: Any) -> str:
@@ -247,6 +263,7 @@ class WorkbookReader:
                 tables[decl.name] = self._read_table(decl, name, g)
             else:
                 forms[decl.name] = self._read_form(decl, name, g)
+        self._report_extra_sheets(kind)
         return ReadWorkbook(
             path=Path(self.file),
             kind=kind,
@@ -258,6 +275,42 @@ class WorkbookReader:
             issues=self.issues,
             size=source.size,
         )
+
+    def _report_extra_sheets(self, kind: WorkbookKind) -> None:
+        """A sheet the template does not have is never read: one holding values is reported, so that
+        answers pasted on a copy «Замеры (2)» are not lost unnoticed."""
+        targets = [catalog.TITLE_SHEET, *(s.name for s in kind.sheets)]
+        known = {normalize_title(name) for name in (*targets, *_service_sheets(kind))}
+        # the longest first: a copy of «Путь клиента (2)» is of that sheet, not of a shorter namesake
+        by_length = sorted(((normalize_title(t), t) for t in targets), key=lambda pair: -len(pair[0]))
+        for name in self.source.sheet_names:
+            normalized = normalize_title(name)
+            if normalized in known or not self._holds_values(name):
+                continue
+            text = f"Лист «{name}» не предусмотрен шаблоном; его данные не читаются."
+            # «Замеры (2)», «Замеры сентябрь»: a copy of a template sheet, whose rows belong on the original
+            original = next((t for n, t in by_length
+                             if normalized.startswith(n) and not normalized[len(n):len(n) + 1].isalpha()), None)
+            if original is not None:
+                what = "строки" if isinstance(kind.sheet(original), TableSheet) else "данные"
+                text += f" Перенесите {what} на лист «{original}»."
+            self._issue(Code.SHEET_EXTRA, text, sheet=name)
+
+    def _holds_values(self, name: str) -> bool:
+        """Whether a sheet the reader does not read holds any value; an empty one is not parsed."""
+        source = self.source
+        try:
+            rows, columns = source.dimensions(name)
+            if not rows or not columns:
+                return False
+            if source.breach(name, self.limits) is not None:
+                return True  # over the limits by the values it holds
+            data = source.sheet(name)
+        except UnreadableWorkbook:
+            return True  # not readable: say so rather than drop it unseen
+        if data.formulas.errors:
+            return True
+        return any(not _blank(value) for row in data.rows for value in row)
 
     def _issue(self, code: Code, message: str, **where: Any) -> None:
         self.issues.append(make_issue(code, self.file, message, **where))
@@ -451,8 +504,10 @@ class WorkbookReader:
         for r in range(header_row + 1, g.height):
             row = g.rows[r]
             width = len(row)
-            values = [(None if (v := row[c]) == "" else v) if c < width else None for c in indexes]
-            extras = {c: v for c in other_columns if c < width and (v := row[c]) is not None and v != ""} \
+            # white space only is how staff «clear» a cell: it is as empty as ""
+            values = [(None if isinstance(v := row[c], str) and (not v or v.isspace()) else v) if c < width else None
+                      for c in indexes]
+            extras = {c: v for c in other_columns if c < width and not _blank(v := row[c])} \
                 if other_columns else {}
             if covered:
                 own = any(v is not None and (r, c) not in covered for v, c in zip(values, indexes, strict=True))
@@ -480,6 +535,7 @@ class WorkbookReader:
                 field_decl = wanted.get(normalize_title(label)) if isinstance(label, str) else None
                 if field_decl is None:
                     continue
+                # `get` takes a cell of white space for empty: a «cleared» cell does not hide the value beside it
                 value_col = next((cc for cc in range(c + 1, c + 1 + FORM_VALUE_SPAN) if g.get(r, cc) is not None),
                                  c + 1)
                 found = FormField(g.get(r, value_col), r, value_col)
@@ -514,11 +570,13 @@ def _read_columns(table: RawTable, data: list[list[Any]], first: int, indexes: l
             distinct: set[Any] | None = set(column)
         except TypeError:  # an unhashable value: no set
             distinct = None
-        if "" in (column if distinct is None else distinct):
-            columns.append([None if v == "" else v for v in column])
-            if distinct is not None:
-                distinct.discard("")
-                distinct.add(None)
+        if distinct is None:
+            columns.append([None if _blank(v) else v for v in column])
+        elif blanks := {v for v in distinct if v.__class__ is str and (not v or v.isspace())}:
+            # white space only is how staff «clear» a cell: it is as empty as ""
+            columns.append([None if v in blanks else v for v in column])
+            distinct -= blanks
+            distinct.add(None)
         else:
             columns.append(list(column))
         sets.append(distinct)

@@ -28,6 +28,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?$")
 _WORD_DATE = re.compile(r"^(\d{1,2})\s+([а-яё]+)\.?\s+(\d{4})(?:\s*(?:г|года)\.?)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_DOUBLE_SPACE = re.compile(r"\s{2,}")
 EXCEL_EPOCH_1900 = dt.date(1899, 12, 30)
 EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
 DATE_MIN = dt.date(2000, 1, 1)
@@ -91,6 +92,22 @@ def choice_values(source: ListSource) -> tuple[str, ...]:
 @cache
 def _choice_index(values: tuple[str, ...]) -> dict[str, str]:
     return {normalize_choice(v): v for v in values}
+
+
+def is_percent(col: Column) -> bool:
+    """A field of a number of percent, 0–100 («CSAT до, %»), where Excel may leave a fraction."""
+    return col.title.rstrip().endswith("%")
+
+
+def _fraction_text(value: float) -> str:
+    """Why a fraction in a «%» field is suspect: a cell formatted as percent keeps «75%» as 0,75."""
+    percent = f"{value * 100:g}".replace(".", ",")
+    where_typed = "в ячейке с числовым (не процентным) форматом"
+    if value == 1:
+        return ("1 может означать 1 % или 100 % (так Excel хранит «100%»); если имелось в виду 100 %, "
+                f"введите 100 {where_typed}.")
+    return (f"{format_value(value)} похоже на долю ({percent} %); введите число процентов: {percent} "
+            f"{where_typed}.")
 
 
 def column_choices(col: Column) -> tuple[str, ...]:
@@ -237,13 +254,15 @@ class CellChecker:
             return text
         if col.type in (ColumnType.NUMBER, ColumnType.INTEGER):
             integer = col.type is ColumnType.INTEGER
+            # a fraction in a «%» column deserves a warning: the full check gives it
+            fraction_high = 1 if is_percent(col) else -math.inf
 
             isfinite = math.isfinite
 
             def number(raw: Any) -> Any:
                 # readers give numbers as floats; ints, NaN, infinities and the rest take the full check
                 if raw.__class__ is float and isfinite(raw) and low <= raw <= high \
-                        and (not integer or raw.is_integer()):
+                        and (not integer or raw.is_integer()) and not 0 < raw <= fraction_high:
                     return int(raw) if integer else raw
                 return None if raw is None and empty_ok else _SLOW
 
@@ -314,11 +333,23 @@ class CellChecker:
             value = _as_float(raw)
         elif isinstance(raw, str):
             text = clean_text(raw).replace(" ", "").replace("−", "-")
-            if _NUMBER_TEXT.match(text):
+            with_sign = text.endswith("%") and _NUMBER_TEXT.match(text[:-1]) is not None
+            if with_sign and is_percent(col):
+                # «75%» typed as text into a «%» field: the number of percent is meant
+                value = float(text[:-1].replace(",", "."))
+                self.issue(Code.NUMBER_AS_TEXT, place, raw,
+                           f"число «{shown(raw)}» записано текстом; прочитано как {format_value(value)}. "
+                           "Введите его как число без знака «%», чтобы его учитывали формулы.")
+            elif _NUMBER_TEXT.match(text):
                 value = float(text.replace(",", "."))
                 self.issue(Code.NUMBER_AS_TEXT, place, raw,
                            f"число «{shown(raw)}» записано текстом; прочитано как "
                            f"{format_value(value)}. Введите его как число, чтобы его учитывали формулы.")
+            elif with_sign:
+                number = format_value(float(text[:-1].replace(",", ".")))
+                self.issue(Code.TYPE_NUMBER, place, format_value(raw),
+                           f"«{shown(raw)}» — не число; введите число {number} без знака «%».")
+                return None
         if value is None or not math.isfinite(value):
             expected = "целое число" if col.type is ColumnType.INTEGER else "число"
             self.issue(Code.TYPE_NUMBER, place, format_value(raw),
@@ -333,6 +364,8 @@ class CellChecker:
             self.issue(Code.OUT_OF_RANGE, place, value,
                        f"значение {format_value(value)} вне допустимого диапазона {range_text(col)}.")
             return None
+        if is_percent(col) and 0 < value <= 1:
+            self.issue(Code.PERCENT_AS_FRACTION, place, value, _fraction_text(value))
         return int(value) if col.type is ColumnType.INTEGER else value
 
     def _choice(self, col: Column, raw: Any, place: CellPlace) -> str | None:
@@ -340,15 +373,26 @@ class CellChecker:
         allowed = column_choices(col)
         if text in allowed:
             return text
-        canonical = _choice_index(allowed).get(normalize_choice(text))
-        if canonical is not None:
-            self.issue(Code.CHOICE_CORRECTED, place, text,
-                       f"«{shown(text)}» прочитано как «{canonical}». Выберите значение из списка.")
-            return canonical
         index = _choice_index(allowed)
-        hint = difflib.get_close_matches(normalize_choice(text), list(index), n=1, cutoff=0.75)
+        typed = normalize_choice(text)
+        canonical = index.get(typed)
+        if canonical is not None:
+            if clean_text(text) == canonical:
+                # quoting the text would show the same words twice: say what was wrong with it
+                said = f"значение записано с {_whitespace_fixed(text)}; прочитано как «{canonical}»."
+            else:
+                said = f"«{shown(text)}» прочитано как «{canonical}»."
+            self.issue(Code.CHOICE_CORRECTED, place, text, f"{said} Выберите значение из списка.")
+            return canonical
+        full = _full_name(typed, index)
+        if full is not None:
+            self.issue(Code.CHOICE_CORRECTED, place, text,
+                       f"«{shown(text)}» прочитано как «{full}» (полное наименование из списка). "
+                       "Выберите значение из списка.")
+            return full
+        hint = _clear_match(typed, index)
         listed = ", ".join(allowed) if len(allowed) <= 12 else "раскрывающийся список ячейки"
-        maybe = f" Возможно, имелось в виду «{index[hint[0]]}»." if hint else ""
+        maybe = f" Возможно, имелось в виду «{hint}»." if hint else ""
         self.issue(Code.CHOICE, place, text,
                    f"значения «{shown(text)}» нет в списке; выберите из списка: {listed}.{maybe}")
         return None
@@ -374,6 +418,64 @@ class CellChecker:
         if not 5 <= digits <= 15:
             self.issue(Code.PHONE, place, text, f"«{shown(text)}» не похоже на номер телефона.")
         return text
+
+
+# a typed beginning shorter than this is no name («Не» is not «Не начато»)
+_SHORTEST_PREFIX = 4
+# a hint is given only when one option is clearly closer than any other: regions differ by a few
+# letters («Кемеровская» and «Кировская»), and a hint of the wrong one misleads
+_HINT_CUTOFF = 0.75
+_HINT_MARGIN = 0.08
+
+
+def _full_name(typed: str, index: dict[str, str]) -> str | None:
+    """The one option `typed` (normalised) begins with whole words: «Республика Саха» is «Республика
+    Саха (Якутия)», «Кемеровская область» is «Кемеровская область — Кузбасс»."""
+    if len(typed) < _SHORTEST_PREFIX:
+        return None
+    found = [option for normalized, option in index.items()
+             if len(normalized) > len(typed) and normalized.startswith(typed)
+             and not normalized[len(typed)].isalnum()]
+    return found[0] if len(found) == 1 else None
+
+
+def _clear_match(typed: str, index: dict[str, str]) -> str | None:
+    """The option `typed` (normalised) is most likely a misspelling of, if one is clearly the closest."""
+    matcher = difflib.SequenceMatcher(b=typed)
+    ratios = []
+    for normalized, option in index.items():
+        matcher.set_seq1(normalized)
+        if matcher.real_quick_ratio() >= _HINT_CUTOFF - _HINT_MARGIN \
+                and matcher.quick_ratio() >= _HINT_CUTOFF - _HINT_MARGIN:
+            ratios.append((matcher.ratio(), option))
+    ratios.sort(reverse=True)
+    if not ratios or ratios[0][0] < _HINT_CUTOFF:
+        return None
+    if len(ratios) > 1 and ratios[0][0] - ratios[1][0] < _HINT_MARGIN:
+        return None
+    return ratios[0][1]
+
+
+def _whitespace_fixed(text: str) -> str:
+    """The white space a correction removed, in words («с пробелом в конце и неразрывным пробелом»)."""
+    found = []
+    leading, trailing = len(text) - len(text.lstrip()), len(text) - len(text.rstrip())
+    if leading and trailing:
+        found.append("пробелами в начале и в конце")
+    elif leading or trailing:
+        found.append(f"{'пробелом' if max(leading, trailing) == 1 else 'пробелами'} "
+                     f"{'в начале' if leading else 'в конце'}")
+    if _DOUBLE_SPACE.search(text.strip()):
+        found.append("лишними пробелами между словами")
+    if any(ch.isspace() and ch not in " \t\r\n" for ch in text):
+        found.append("неразрывным пробелом")
+    if "\t" in text:
+        found.append("табуляцией")
+    if "\n" in text or "\r" in text:
+        found.append("переносом строки")
+    if not found:
+        return "лишними пробелами"
+    return found[0] if len(found) == 1 else ", ".join(found[:-1]) + " и " + found[-1]
 
 
 def range_text(col: Column) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter
 
 from cxexcel.forms import catalog
@@ -15,6 +16,8 @@ from cxexcel.validate.rules.base import RuleContext, d, rule
 
 ROADMAP_SHEET, TEAM_SHEET, MEETINGS_SHEET = (s.name for s in ROADMAP.sheets)
 _OWN_PREFIX = normalize_choice(catalog.OWN_ITEM_PREFIX)
+# a «№ п/п» typed as a number, as the checker writes it: «1,4» (whole numbers have no item of their own)
+_NUMBER_CODE = re.compile(r"(\d+),(\d+)")
 
 
 def item_code(record: Record) -> str:
@@ -32,6 +35,8 @@ def roadmap_items(ctx: RuleContext) -> None:
     if ROADMAP_SHEET not in ctx.wb.tables:
         return
     seen: dict[str, Record] = {}
+    # items a number stood for that may be either of them (1.1 is also «1.10» typed as a number)
+    unsure: set[str] = set()
     for record in ctx.wb.records(ROADMAP_SHEET):
         code = item_code(record)
         if not code:
@@ -39,13 +44,28 @@ def roadmap_items(ctx: RuleContext) -> None:
                    "не указан номер пункта; для своих мероприятий используйте Р.1, Р.2 …")
             continue
         if is_own_item(code):
+            # no regulation deadline: only the completion dates are checked
+            _done_dates(ctx, record, code)
             continue
         item = ctx.programme.item(code)
-        if item is None:
+        if item is None and (candidates := _items_of_number(ctx, code)):
+            if len(candidates) > 1:
+                unsure.update(candidates)
+                listed = " или ".join(candidates)
+                ctx.at(Code.ROADMAP_ITEM_UNKNOWN, ROADMAP_SHEET, record, "code",
+                       f"номер «{code}» введен числом и может означать пункт {listed} (Excel хранит "
+                       f"«{candidates[-1]}», введенное числом, как {code}); введите номер текстом: {listed}.")
+                continue
+            item = ctx.programme.item(candidates[0])
+            assert item is not None
+            ctx.at(Code.ROADMAP_ITEM_ALIAS, ROADMAP_SHEET, record, "code",
+                   f"номер «{code}» введен числом или с запятой; прочитан как пункт {item.code}. "
+                   f"Введите номер текстом с точкой: {item.code}.")
+        elif item is None:
             ctx.at(Code.ROADMAP_ITEM_UNKNOWN, ROADMAP_SHEET, record, "code",
                    f"«{code}» не является пунктом программы; свои мероприятия нумеруйте Р.1, Р.2 …")
             continue
-        if code != item.code:
+        elif code != item.code:
             ctx.at(Code.ROADMAP_ITEM_ALIAS, ROADMAP_SHEET, record, "code",
                    f"пункт «{code}» прочитан как {item.code} (опечатка в тексте регламента).")
         if item.code in seen:
@@ -55,15 +75,29 @@ def roadmap_items(ctx: RuleContext) -> None:
         seen[item.code] = record
         _item_dates(ctx, record, item.code)
     for item in ctx.programme.items:
-        if item.code not in seen:
+        if item.code not in seen and item.code not in unsure:
             ctx.at(Code.ROADMAP_ITEM_MISSING, ROADMAP_SHEET, None, None,
                    f"нет строки пункта {item.code} программы; строки программы удалять нельзя.",
                    value=item.code)
 
 
-def _item_dates(ctx: RuleContext, record: Record, code: str) -> None:
-    item = ctx.programme.item(code)
-    assert item is not None
+def _items_of_number(ctx: RuleContext, code: str) -> list[str]:
+    """The programme items a «№ п/п» typed as a number (or with a comma) may stand for: «1,4» is item
+    1.4; Excel keeps «2.10» typed as a number as 2.1, so «2,1» may also be 2.10."""
+    match = _NUMBER_CODE.fullmatch(code)
+    if match is None:
+        return []
+    whole, fraction = match.groups()
+    found = []
+    for item in ctx.programme.items:
+        parts = item.code.split(".")
+        if len(parts) == 2 and parts[0] == whole and fraction in (parts[1], parts[1].rstrip("0")):
+            found.append(item.code)
+    return found
+
+
+def _done_dates(ctx: RuleContext, record: Record, code: str) -> None:
+    """«Выполнено» needs «Дата выполнения», not after «Отчетная дата»; a date needs «Выполнено» (every row)."""
     status, done = record.get("status"), record.get("done_date")
     report_date = ctx.wb.report_date
     if status == catalog.STATUS_DONE and done is None and "done_date" in record.letters:
@@ -75,6 +109,13 @@ def _item_dates(ctx: RuleContext, record: Record, code: str) -> None:
     if done is not None and status not in (None, catalog.STATUS_DONE):
         ctx.at(Code.DATE_WITHOUT_DONE, ROADMAP_SHEET, record, "status",
                f"указана дата выполнения {d(done)}, но статус «{status}»; проверьте статус.")
+
+
+def _item_dates(ctx: RuleContext, record: Record, code: str) -> None:
+    item = ctx.programme.item(code)
+    assert item is not None
+    _done_dates(ctx, record, code)
+    status = record.get("status")
     deadline = item.final_deadline
     if deadline is not None and status not in (catalog.STATUS_DONE, catalog.STATUS_CANCELLED) \
             and deadline < ctx.as_of:
