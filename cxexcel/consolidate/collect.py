@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import datetime as dt
+import difflib
 import gc
 import hashlib
 import os
 import pickle
+import re
 import signal
 import time
 from collections import deque
@@ -27,7 +29,7 @@ from cxexcel.forms import KINDS, Level, WorkbookKind, catalog, title_fields
 from cxexcel.issues import Code, Issue, make_issue
 from cxexcel.programme import Programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
-from cxexcel.read.normalize import normalize_name
+from cxexcel.read.normalize import normalize_name, normalize_unit_name
 from cxexcel.validate import CheckedWorkbook, centre_key, check_file
 from cxexcel.validate.checked import TableRecords, mark_error_rows
 from cxexcel.validate.engine import internal_error_issue, sort_issues
@@ -296,8 +298,11 @@ def _check_entry(entry: InboxEntry, settings: CheckSettings) -> FileOutcome:
 # What a cache entry holds and how (part of every key): entries of another format are never looked up, so
 # they are only misses, and are pruned with the unused ones. 2: a head, then the body it points to. 3: the
 # same, but a summary among the inputs is a skipped outcome (it was a rejected one). 4: messages and values
-# quote numbers with a decimal comma. (The version is in every key too; this says what changed between two.)
-CACHE_FORMAT = 4
+# quote numbers with a decimal comma. 5: centre names are matched with no white space, and a region's cached
+# rows carry the medians' n and the tools' small samples (those rows are keyed by their files' keys, so rows
+# computed by the code before would otherwise be reused).
+# (The version is in every key too; this says what changed between two.)
+CACHE_FORMAT = 5
 
 
 def _settings_key(settings: CheckSettings) -> str:
@@ -802,7 +807,9 @@ def check_region_folders(outcomes: Sequence[FileOutcome]) -> None:
 
 
 def cross_check_touchpoints(outcomes: Sequence[FileOutcome]) -> None:
-    """Answers at a touchpoint the centre's journey does not have are reported and not counted."""
+    """Answers at a touchpoint the centre's journey does not have are reported and not counted; measurements
+    of a centre without a journey are warned about (`centre-without-journey`). After attribution and the
+    cache: both depend on which other files count."""
     # by touchpoint keys, which a cached outcome's head holds: a body is read only for a file whose answers
     # name a touchpoint its journey lacks
     journeys: dict[tuple[str, str], tuple[CheckedWorkbook, frozenset[str]]] = {}
@@ -819,11 +826,61 @@ def cross_check_touchpoints(outcomes: Sequence[FileOutcome]) -> None:
             continue
         found = journeys.get(centre_key(wb.region or "", wb.czn or ""))
         if found is None:
+            if wb.kind.key == "measurements":
+                _warn_centre_without_journey(wb, [j for j, _ in journeys.values()])
+                sort_issues(wb)
             continue
         journey, known = found
         if not answered <= known:
             _drop_unknown_touchpoints(outcome, journey, known)
         sort_issues(wb)
+
+
+# spellings of one centre's name that the matching of FORMS.md §2 keeps apart, made alike only to find the
+# journey whose name is most similar: «Центр занятости населения» and «ЦЗН», «города» and «г.»
+_SPELLINGS = (
+    (re.compile(r"\bцентр[а-я]* занятости населения\b"), "цзн"),
+    (re.compile(r"\bгород[а-я]*\b"), "г"),
+    (re.compile(r"\bрайон[а-я]*\b"), "р-н"),
+)
+# similarity (difflib's ratio of the names so made alike, white space and dots dropped) from which a journey's
+# centre is named as the likely one: «г. Курска» and «города Курска» are 1.0, «г. Курска» and «г.Курская» 0.97,
+# two towns of a region («г. Мурманска», «г. Апатиты») 0.63, two districts («Ленинского», «Кировского») 0.75
+SIMILAR_CENTRE = 0.8
+
+
+def _alike(name: str) -> str:
+    text = normalize_name(name)
+    for pattern, short in _SPELLINGS:
+        text = pattern.sub(short, text)
+    return text.replace(" ", "").replace(".", "")
+
+
+def similar_centre(czn: str, names: Iterable[str]) -> str | None:
+    """The name among `names` most like `czn` (as it is spelled there), if one is alike enough."""
+    by_form: dict[str, str] = {}
+    for name in sorted(names):
+        by_form.setdefault(_alike(name), name)
+    found = difflib.get_close_matches(_alike(czn), sorted(by_form), n=1, cutoff=SIMILAR_CENTRE)
+    return by_form[found[0]] if found else None
+
+
+def _warn_centre_without_journey(wb: CheckedWorkbook, journeys: Iterable[CheckedWorkbook]) -> None:
+    """Measurements with no accepted journey of their region and centre: their touchpoint codes were checked
+    against nothing, and if the journey names the centre otherwise, the summary counts it as two (FORMS.md §2)."""
+    region = normalize_unit_name(wb.region or "")
+    names = {j.czn for j in journeys if j.czn and normalize_unit_name(j.region or "") == region}
+    field = next(f.title for f in title_fields(wb.kind) if f.key == "czn")
+    message = (f"Замеры ЦЗН «{wb.czn}»: среди принятых файлов субъекта «{wb.region}» нет пути клиента этого ЦЗН; "
+               "коды точек контакта в замерах не сверены с путем клиента.")
+    similar = similar_centre(wb.czn or "", names)
+    if similar is not None:
+        message += (f" Похожее название в пути клиента: «{similar}» — если это тот же ЦЗН, сверьте «{field}» "
+                    "в обоих файлах.")
+    else:
+        message += f" Пришлите путь клиента этого ЦЗН или сверьте «{field}» с путем клиента."
+    wb.add(Code.CENTRE_WITHOUT_JOURNEY, message, sheet=wb.sheet_name(catalog.TITLE_SHEET),
+           cell=wb.title_cells.get("czn"), column=field, value=wb.czn)
 
 
 def _drop_unknown_touchpoints(outcome: FileOutcome, journey: CheckedWorkbook, known: frozenset[str]) -> None:

@@ -19,7 +19,7 @@ from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
 from cxexcel.issues import SEVERITY_RU, Severity, json_value
 from cxexcel.metrics import Estimate, EstimateKind, Pool, tool_effect
 from cxexcel.programme import Programme
-from cxexcel.read.normalize import normalize_name
+from cxexcel.read.normalize import normalize_name, normalize_unit_name
 from cxexcel.validate import Record
 from cxexcel.validate.rules.journey import (
     DECISIONS_SHEET,
@@ -181,6 +181,11 @@ def estimate_fields(prefix: str, est: Estimate) -> dict[str, Any]:
     }
 
 
+def median_fields(prefix: str, est: Estimate) -> dict[str, Any]:
+    """A median's fields: like `estimate_fields` without the interval a median does not have."""
+    return {prefix: _rounded(est.value), f"{prefix}_n": est.n, f"{prefix}_small_sample": est.small_sample}
+
+
 @dataclass
 class Unit:
     """The files one row of «Свод» is about: a region, or one centre of it."""
@@ -218,7 +223,7 @@ class SummaryBuilder:
             assert wb is not None
             if wb.kind.level is Level.FEDERAL:
                 continue
-            key = normalize_name(wb.region or "")
+            key = normalize_unit_name(wb.region or "")
             names.setdefault(key, wb.region or "")
             by_region.setdefault(key, []).append(outcome)
         for key in sorted(by_region, key=lambda k: names[k]):
@@ -269,7 +274,7 @@ class SummaryBuilder:
             wb = outcome.workbook
             if wb is None or wb.kind.level is not Level.CZN:
                 continue
-            key = normalize_name(wb.czn or "")
+            key = normalize_unit_name(wb.czn or "")
             name, rows = centres.setdefault(key, (wb.czn or "", []))
             if wb.kind.key == "journey":
                 # the summary shows a centre's name as its journey workbook spells it
@@ -373,9 +378,9 @@ class SummaryBuilder:
                 "tools_confirmed": confirmed, "decisions": decisions}
 
     def _digest_for(self, unit: Unit, czn: str | None) -> Any:
-        key = normalize_name(czn or "")
+        key = normalize_unit_name(czn or "")
         for outcome in unit.of_kind("measurements"):
-            if outcome.workbook is not None and normalize_name(outcome.workbook.czn or "") == key:
+            if outcome.workbook is not None and normalize_unit_name(outcome.workbook.czn or "") == key:
                 return outcome.answers
         return None
 
@@ -393,7 +398,7 @@ class SummaryBuilder:
         for prefix, metric, kind in ANSWER_FIGURES:
             row.update(estimate_fields(prefix, pooled[metric].estimate(kind)))
         for prefix, metric in (("wait_time", catalog.WAIT_TIME), ("service_time", catalog.SERVICE_TIME)):
-            row[f"{prefix}_median"] = _rounded(pooled[metric].estimate(EstimateKind.MEDIAN).value)
+            row.update(median_fields(f"{prefix}_median", pooled[metric].estimate(EstimateKind.MEDIAN)))
         return row
 
     # --- «Мониторинг» -----------------------------------------------------------------------------
@@ -411,8 +416,11 @@ class SummaryBuilder:
             else:
                 status = record.get("status") or NO_DATA
             done_date = record.get("done_date") if record is not None and record.ok else None
-            overdue = (status not in (catalog.STATUS_DONE, catalog.STATUS_CANCELLED)
-                       and item.final_deadline is not None and item.final_deadline < self.as_of)
+            # FORMS.md §6: overdue is read from the roadmap's statuses; without a roadmap it is unknown (null),
+            # as «Просрочено пунктов» of «Свод» is
+            overdue = None if found is None else (
+                status not in (catalog.STATUS_DONE, catalog.STATUS_CANCELLED)
+                and item.final_deadline is not None and item.final_deadline < self.as_of)
             self.summary.monitoring.append({
                 "region": unit.region,
                 "item": item.code,
@@ -420,7 +428,8 @@ class SummaryBuilder:
                 "overdue": overdue,
                 "deadline": item.final_deadline.isoformat() if item.final_deadline else None,
                 "done_date": done_date.isoformat() if done_date else None,
-                "done_late": bool(done_date and item.final_deadline and done_date > item.final_deadline),
+                "done_late": None if found is None else
+                bool(done_date and item.final_deadline and done_date > item.final_deadline),
             })
 
     # --- lists --------------------------------------------------------------------------------
@@ -460,6 +469,9 @@ class SummaryBuilder:
                 better = effect is not None and effect.difference is not None and (
                     effect.difference < 0 if catalog.METRICS_BY_NAME[metric].lower_is_better
                     else effect.difference > 0)
+                # FORMS.md §5: a figure of fewer than SMALL_SAMPLE answers is «мало данных», and so is an effect
+                # with such a figure on either side: it is never confirmed, however small its p-value
+                small = effect is None or effect.small_sample
                 rows.append({
                     "region": unit.region,
                     "czn": wb.czn,
@@ -471,11 +483,14 @@ class SummaryBuilder:
                     "typed_after": record.get("after"),
                     "before": _rounded(effect.before.value) if effect else None,
                     "before_n": effect.before.n if effect else 0,
+                    "before_small_sample": effect.before.small_sample if effect else True,
                     "after": _rounded(effect.after.value) if effect else None,
                     "after_n": effect.after.n if effect else 0,
+                    "after_small_sample": effect.after.small_sample if effect else True,
                     "effect": _rounded(effect.difference) if effect else None,
                     "p_value": _rounded(effect.p_value, 4) if effect else None,
-                    "effect_confirmed": bool(effect and effect.significant and better),
+                    "effect_confirmed": bool(effect and not small and effect.significant and better),
+                    "effect_small_sample": small,
                     "conclusion": record.get("conclusion"),
                     "file": journey.entry.relative,
                 })
@@ -488,11 +503,11 @@ class SummaryBuilder:
             assert wb is not None
             info = {touchpoint_key(r.get("touchpoint_code")): r.values
                     for r in wb.records(JOURNEY_SHEET) if r.get("touchpoint_code")}
-            centres[normalize_name(wb.czn or "")] = (wb.czn or "", None, info)
+            centres[normalize_unit_name(wb.czn or "")] = (wb.czn or "", None, info)
         for outcome in unit.of_kind("measurements"):
             wb = outcome.workbook
             assert wb is not None
-            key = normalize_name(wb.czn or "")
+            key = normalize_unit_name(wb.czn or "")
             name, _, info = centres.get(key, (wb.czn or "", None, {}))
             centres[key] = (name, outcome.answers, info)
         # (channel, metric) -> the arrays of its answers, every centre of the unit

@@ -24,7 +24,7 @@ from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
 from cxexcel.validate.rules.journey import DECISIONS_SHEET
 from cxexcel.validate.rules.roadmap import MEETINGS_SHEET
 
-SMALL_SAMPLE_TEXT = "мало данных"
+SMALL_SAMPLE_TEXT = catalog.SMALL_SAMPLE_LABEL
 # makes one cell of a value that is not None, given its whole row
 CellMaker = Callable[[Any, dict[str, Any]], Cell | None]
 PAPER_A4, PAPER_A3 = 9, 8
@@ -37,6 +37,9 @@ class Col:
     title: str
     kind: str = "text"  # text | int | num | pct | date | bool | est (value with «мало данных»)
     width: float = 14
+    # the row field that marks a small sample, where it is not "<key>_small_sample" (a «да»/«нет» column
+    # given one shows «мало данных» instead)
+    small: str | None = None
 
 
 def _region_columns(level: str) -> list[Col]:
@@ -69,9 +72,9 @@ def _region_columns(level: str) -> list[Col]:
         Col("ces_mean_n", "CES, n", "int", 9),
         Col("ces_share", "CES, % (5–7)", "est", 11),
         Col("wait_time_mean", "Ожидание, мин (среднее)", "est", 11),
-        Col("wait_time_median", "Ожидание, мин (медиана)", "num", 11),
+        Col("wait_time_median", "Ожидание, мин (медиана)", "est", 11),
         Col("service_time_mean", "Обслуживание, мин (среднее)", "est", 11),
-        Col("service_time_median", "Обслуживание, мин (медиана)", "num", 11),
+        Col("service_time_median", "Обслуживание, мин (медиана)", "est", 11),
         Col("fcr_pct", "Решено с первого обращения, %", "est", 12),
         Col("tools", "Инструментов", "int", 11),
         Col("tools_confirmed", "Инструментов с подтвержденным эффектом", "int", 13),
@@ -124,10 +127,11 @@ TOOL_COLUMNS = [
     Col("region", "Субъект РФ", width=28), Col("czn", "ЦЗН", width=28), Col("tool", "Инструмент", width=28),
     Col("touchpoint", "Код точки контакта", width=12), Col("metric", "Метрика эффекта", width=18),
     Col("launch_date", "Дата запуска", "date", 12), Col("typed_before", "Значение до (указано)", "num", 12),
-    Col("typed_after", "Значение после (указано)", "num", 12), Col("before", "До запуска (по замерам)", "num", 12),
-    Col("before_n", "n до", "int", 8), Col("after", "После запуска (по замерам)", "num", 12),
-    Col("after_n", "n после", "int", 8), Col("effect", "Изменение", "num", 11),
-    Col("p_value", "p-значение", "num", 10), Col("effect_confirmed", "Эффект подтвержден", "bool", 12),
+    Col("typed_after", "Значение после (указано)", "num", 12), Col("before", "До запуска (по замерам)", "est", 12),
+    Col("before_n", "n до", "int", 8), Col("after", "После запуска (по замерам)", "est", 12),
+    Col("after_n", "n после", "int", 8), Col("effect", "Изменение", "est", 11, small="effect_small_sample"),
+    Col("p_value", "p-значение", "num", 10),
+    Col("effect_confirmed", "Эффект подтвержден", "bool", 12, small="effect_small_sample"),
     Col("conclusion", "Вывод региона", width=36), Col("file", "Файл", width=30),
 ]
 ISSUE_COLUMNS = [
@@ -158,15 +162,28 @@ def declared_columns(sheet: TableSheet, with_czn: bool = True) -> list[Col]:
     return cols
 
 
-def _small_sample_key(col: Col) -> str:
-    """The row field that says an estimate rests on too few answers."""
-    return f"{col.key}_small_sample"
+def _small_sample_key(col: Col) -> str | None:
+    """The row field that says a column's figure rests on too few answers; None for a column without one."""
+    if col.small is not None:
+        return col.small
+    return f"{col.key}_small_sample" if col.kind == "est" else None
 
 
 def _ru(number: float) -> str:
     """A number inside a text cell, as a Russian reader writes it (a decimal comma): Excel does not localise
     text."""
     return f"{number:g}".replace(".", ",")
+
+
+# «Панель»'s charts: the «Свод» figure each plots, and its title
+CHARTS = (
+    ("roadmap_done_pct", "Выполнение программы, %"),
+    ("csat_pct", "CSAT, % довольных (4–5)"),
+    ("nps", "NPS"),
+    ("answers", "Ответов (замеров)"),
+)
+# where on «Панель» the charts' data lie (0-based; hidden columns right of the charts, header row first)
+CHART_DATA_ROW, CHART_DATA_COL = 1, 26
 
 
 class SummaryWriter:
@@ -197,7 +214,8 @@ class SummaryWriter:
     def write(self) -> None:
         s = self.summary
         region_rows = [self._flatten(r) for r in s.regions]
-        # «Панель»'s charts read «Свод»: XlsxWriter writes it, so that the charts carry its figures
+        # «Свод» (a row per region or centre) is written by XlsxWriter itself; «Панель»'s charts read their own
+        # numeric copy of its figures (`_chart_data`), as «Свод» shows small samples as text
         self._table(catalog.SUMMARY_SHEET, _region_columns(s.level), region_rows,
                     title=f"Свод пилотной апробации на {s.as_of:%d.%m.%Y}", spliced=False)
         self._monitoring()
@@ -246,8 +264,9 @@ class SummaryWriter:
                 return ("n", value, number_format)
             return ("s", str(value), text_format)
 
+        small_key = _small_sample_key(col)
         if col.kind == "est":
-            small_key = _small_sample_key(col)
+            assert small_key is not None
 
             def estimate(value: Any, row: dict[str, Any]) -> Cell | None:
                 if row.get(small_key):
@@ -257,6 +276,9 @@ class SummaryWriter:
             return estimate
         if col.kind == "bool":
             def yes_no(value: Any, row: dict[str, Any]) -> Cell | None:
+                if small_key is not None and row.get(small_key):
+                    # an effect of too few answers is neither confirmed nor refuted: it is «мало данных»
+                    return ("s", SMALL_SAMPLE_TEXT, small_format)
                 return None if value == "" else ("s", "да" if value else "нет", None)
             return yes_no
         if col.kind == "date":
@@ -289,8 +311,7 @@ class SummaryWriter:
             title=("s", title, self.formats["title"]) if title else None,
             header=[("s", col.title, self.header) for col in cols],
             header_height=45 if first_row == 0 else None,
-            plan=[Column(c, col.key, self._cell_maker(col), _small_sample_key(col) if col.kind == "est" else None)
-                  for c, col in enumerate(cols)],
+            plan=[Column(c, col.key, self._cell_maker(col), _small_sample_key(col)) for c, col in enumerate(cols)],
             rows=rows,
             empty=("s", "нет данных", self.formats["small"]),
         )
@@ -352,7 +373,8 @@ class SummaryWriter:
                 ws.write_string(r, c, self._text(text), fmt)
         legend = len(regions) + 4
         ws.write_string(legend, 0, "Красным — просрочено на дату свода; зеленым — выполнено; "
-                                   "желтым — в работе; серым — отменено.", self.formats["small"])
+                                   "желтым — в работе; серым — отменено; «нет данных» — дорожная карта "
+                                   "субъекта не получена, выполнение и просрочка неизвестны.", self.formats["small"])
         ws.freeze_panes(3, 1)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
@@ -394,27 +416,42 @@ class SummaryWriter:
         ws.set_column(0, 0, 40)
         if region_count == 0:
             return
-        cols = _region_columns(s.level)
-        index = {c.key: n for n, c in enumerate(cols)}
-        first, last = 2, 1 + region_count
-        charts = [
-            ("roadmap_done_pct", "Выполнение программы, %", "column"),
-            ("csat_pct", "CSAT, % довольных (4–5)", "column"),
-            ("nps", "NPS", "column"),
-            ("answers", "Ответов (замеров)", "column"),
-        ]
-        for n, (key, title, chart_type) in enumerate(charts):
-            chart = self.book.add_chart({"type": chart_type})
+        self._chart_data(ws)
+        first, last = CHART_DATA_ROW + 1, CHART_DATA_ROW + region_count
+        for n, (_, title) in enumerate(CHARTS, start=1):
+            chart = self.book.add_chart({"type": "column"})
             chart.add_series({
                 "name": title,
-                "categories": [catalog.SUMMARY_SHEET, first, 0, last, 0],
-                "values": [catalog.SUMMARY_SHEET, first, index[key], last, index[key]],
+                "categories": [ws.name, first, CHART_DATA_COL, last, CHART_DATA_COL],
+                "values": [ws.name, first, CHART_DATA_COL + n, last, CHART_DATA_COL + n],
                 "fill": {"color": "#2E75B6"},
             })
+            # a region without the figure (or with «мало данных») has no bar, rather than one of height 0
+            chart.show_blanks_as("gap")
+            # the data columns are hidden, and Excel leaves hidden cells out of a chart unless told
+            chart.show_hidden_data()
             chart.set_title({"name": title})
             chart.set_legend({"none": True})
             chart.set_size({"width": 620, "height": 320})
-            ws.insert_chart(9 + (n // 2) * 17, 0, chart, {"x_offset": (n % 2) * 640, "y_offset": 4})
+            ws.insert_chart(9 + ((n - 1) // 2) * 17, 0, chart, {"x_offset": ((n - 1) % 2) * 640, "y_offset": 4})
+
+    def _chart_data(self, ws: Worksheet) -> None:
+        """The figures «Панель»'s charts plot, in hidden columns of «Панель»: a number, or nothing where «Свод»
+        shows «мало данных» or no figure. Excel plots a text cell as 0, so the charts cannot read «Свод»."""
+        level = self.summary.level
+        ws.write_string(CHART_DATA_ROW, CHART_DATA_COL, "ЦЗН" if level == "region" else "Субъект РФ", self.header)
+        for n, (_, title) in enumerate(CHARTS, start=1):
+            ws.write_string(CHART_DATA_ROW, CHART_DATA_COL + n, title, self.header)
+        for r, row in enumerate(self.summary.regions, start=CHART_DATA_ROW + 1):
+            # at region level «Свод» has a row per centre: the centre names the bar
+            label = row.get("czn") if level == "region" else row.get("region")
+            ws.write_string(r, CHART_DATA_COL, self._text(str(label or "")))
+            for n, (key, _) in enumerate(CHARTS, start=1):
+                value = row.get(key)
+                if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) \
+                        and not row.get(f"{key}_small_sample"):
+                    ws.write_number(r, CHART_DATA_COL + n, value)
+        ws.set_column(CHART_DATA_COL, CHART_DATA_COL + len(CHARTS), None, None, {"hidden": True})
 
 
 def write_summary_xlsx(summary: Summary, path: Path) -> None:

@@ -61,8 +61,14 @@ class Effect:
         """The difference is significant at SIGNIFICANCE_LEVEL (two-sided)."""
         return self.p_value is not None and self.p_value < SIGNIFICANCE_LEVEL
 
+    @property
+    def small_sample(self) -> bool:
+        """Either side rests on fewer than SMALL_SAMPLE answers («мало данных»): the effect is not confirmed,
+        whatever the test says (FORMS.md §5)."""
+        return self.before.small_sample or self.after.small_sample
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict, including `significant`."""
+        """Plain JSON-ready dict, including `significant` and `small_sample`."""
         return {
             "metric": self.metric,
             "kind": self.kind.value,
@@ -74,6 +80,7 @@ class Effect:
             "df": self.df,
             "p_value": self.p_value,
             "significant": self.significant,
+            "small_sample": self.small_sample,
         }
 
 

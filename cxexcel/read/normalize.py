@@ -47,6 +47,14 @@ def normalize_name(value: str) -> str:
     return _SPACES.sub(" ", normalize_choice(_QUOTES.sub(" ", value))).strip()
 
 
+# thousands of cells repeat a few dozen values: remember the answers
+@functools.lru_cache(maxsize=1 << 16)
+def normalize_unit_name(value: str) -> str:
+    """A region's or centre's name as files of one unit are matched (FORMS.md §2): `normalize_name` with no
+    white space at all, since «г.Курска» and «г. Курска» are one centre however the space was typed."""
+    return normalize_name(value).replace(" ", "")
+
+
 def column_letter(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
     letters = ""

@@ -19,7 +19,7 @@ from cxexcel.read import (
     read_values,
     read_workbook,
 )
-from cxexcel.read.normalize import normalize_name, parse_cell_ref
+from cxexcel.read.normalize import normalize_unit_name, parse_cell_ref
 from cxexcel.validate.checked import CheckedWorkbook, check_cells, mark_error_rows
 from cxexcel.validate.report import FileReport, Report
 from cxexcel.validate.report_date import check_report_date
@@ -137,8 +137,8 @@ def cross_check(results: Sequence[FileResult], programme: Programme, as_of: dt.d
 
 
 def centre_key(region: str, czn: str) -> tuple[str, str]:
-    """Files of one centre match by region and centre name compared normalised."""
-    return normalize_name(region), normalize_name(czn)
+    """Files of one centre match by region and centre name compared normalised (white space ignored)."""
+    return normalize_unit_name(region), normalize_unit_name(czn)
 
 
 def check_files(
