@@ -15,7 +15,7 @@ from cxexcel.metrics import Estimate, metric_summary
 from cxexcel.validate import CheckedWorkbook
 from cxexcel.validate.report import counts_text
 
-DASHBOARD_SHEET = "Панель"
+DASHBOARD_SHEET = catalog.DASHBOARD_SHEET
 ALL_TOUCHPOINTS = "Все точки"
 MEASUREMENTS_SHEET = MEASUREMENTS.sheets[0].name
 # (metric, figure of metric_summary, column title)

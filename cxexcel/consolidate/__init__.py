@@ -25,11 +25,10 @@ from cxexcel.consolidate.figures import Summary, build_summary
 from cxexcel.consolidate.inbox import CACHE_DIR_NAME, FileStatus, HashIndex, InboxEntry, scan_inbox
 from cxexcel.consolidate.workbook import write_summary_xlsx
 from cxexcel.fileio import atomic_output, display_path, remove_stale_temporaries
-from cxexcel.forms import catalog
 from cxexcel.programme import Programme, default_programme
 from cxexcel.read import DEFAULT_LIMITS, Limits
 from cxexcel.read.container import open_container
-from cxexcel.read.normalize import normalize_title
+from cxexcel.read.workbook import is_summary
 from cxexcel.validate.report_date import plausible_report_date
 from cxexcel.workers import start_early
 
@@ -176,9 +175,7 @@ def _earlier_output(path: Path) -> bool:
     except Exception:  # UnreadableWorkbook, or anything a damaged file raises: not a summary, so not replaced
         return False
     archive.close()
-    names = {normalize_title(name) for name in container.sheet_targets}
-    return catalog.META_SHEET not in container.sheet_targets and all(
-        normalize_title(name) in names for name in catalog.SUMMARY_MARKER_SHEETS)
+    return is_summary(container.sheet_targets)
 
 
 def _consolidate(entries: list[InboxEntry], output: Path, as_of: dt.date | None, level: str,

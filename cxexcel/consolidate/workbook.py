@@ -392,7 +392,7 @@ class SummaryWriter:
                     title="Метрики по каналам", first_row=start, ws=ws)
 
     def _dashboard(self, region_count: int) -> None:
-        ws = self.book.add_worksheet("Панель")
+        ws = self.book.add_worksheet(catalog.DASHBOARD_SHEET)
         ws.set_landscape()
         ws.set_paper(PAPER_A4)
         ws.fit_to_pages(1, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
@@ -168,6 +169,14 @@ class _Grid:
         return None
 
 
+def is_summary(sheet_names: Iterable[str]) -> bool:
+    """Whether a workbook with these sheets is a summary cxexcel made: «Свод», «Мониторинг» and «Файлы», and no
+    «_meta» (which every standard workbook has)."""
+    names = list(sheet_names)
+    found = {normalize_title(name) for name in names}
+    return catalog.META_SHEET not in names and all(normalize_title(n) in found for n in catalog.SUMMARY_MARKER_SHEETS)
+
+
 def _blank(value: Any) -> bool:
     """An empty cell: nothing, empty text, or text of white space only (how staff «clear» a cell)."""
     return value is None or (isinstance(value, str) and (not value or value.isspace()))
@@ -206,8 +215,7 @@ class WorkbookReader:
             by_norm.setdefault(normalize_title(name), name)
             same.setdefault(normalize_title(name), []).append(name)
 
-        if catalog.META_SHEET not in source.sheet_names and all(
-                normalize_title(name) in by_norm for name in catalog.SUMMARY_MARKER_SHEETS):
+        if is_summary(source.sheet_names):
             # its «Журнал консультаций» would otherwise pass for the federal log
             sheets = ", ".join(f"«{name}»" for name in catalog.SUMMARY_MARKER_SHEETS)
             raise UnreadableWorkbook(

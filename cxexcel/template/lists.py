@@ -6,11 +6,12 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 
 from cxexcel.fileio import xlsxwriter_text
+from cxexcel.forms import catalog
 
 # Lists live on a sheet rather than inline in the validation: Excel limits an inline
 # list to 255 characters (the 89 regions need far more) and splits it at commas,
 # which «Время ожидания, мин» contains.
-LISTS_SHEET = "_lists"
+LISTS_SHEET = catalog.LISTS_SHEET
 NAME_PREFIX = "list_"
 
 
