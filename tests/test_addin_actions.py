@@ -425,3 +425,20 @@ def test_workbook_filled_in_libreoffice_is_marked_and_the_copy_opens(lo: Any, tm
     replay(cleared, tmp_path / "marked.xlsx", tmp_path / "cleared.xlsx")
     assert look(tmp_path / "cleared.xlsx") == look(filled)
     assert lo.check_opens(tmp_path / "cleared.xlsx").sheets == lo.check_opens(filled).sheets
+
+
+def test_formula_errors_are_reported_as_for_the_file_on_disk(tmp_path: Path) -> None:
+    path = write_sample("measurements", tmp_path / "m.xlsx")
+    book = openpyxl.load_workbook(path)
+    # openpyxl writes a known error code as an error cell, as Excel saves a formula that fails
+    book[MEASUREMENTS]["F3"] = "#DIV/0!"  # «Значение», a required column
+    book[MEASUREMENTS]["G4"] = "#N/A"  # «ID респондента», an optional one
+    book.save(path)
+    on_disk = {(i.sheet, i.cell, i.code.value, i.message) for i in check_file(path).report().issues}
+    assert {(MEASUREMENTS, "F3", "formula-error"), (MEASUREMENTS, "G4", "formula-error")} <= \
+        {(sheet, cell, code) for sheet, cell, code, _ in on_disk}
+    _, player = check_and_replay(path, tmp_path / "marked.xlsx")
+    listed = list(openpyxl.load_workbook(tmp_path / "marked.xlsx")[CHECK_SHEET].iter_rows(values_only=True))[1:]
+    # Office.js sends the error's text, which xlwings turns into an empty cell unless asked for it
+    in_excel = {(row[2], row[3], row[7], row[6]) for row in listed}
+    assert {(sheet, link_formula(sheet, cell), code, message) for sheet, cell, code, message in on_disk} == in_excel

@@ -13,6 +13,7 @@ from typing import Any
 import xlwings as xw
 
 from cxexcel.read import ValuesSource
+from cxexcel.read.container import FormulaCells
 from cxexcel.read.normalize import cell_ref, column_letter, normalize_title, parse_cell_ref
 
 # Excel takes a leading apostrophe as "this is text": without it "=A1" becomes a formula,
@@ -61,11 +62,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# What Excel shows in a cell whose formula fails. xlwings turns them into None unless asked for their text, and
+# None would read as a cell left empty («обязательное поле не заполнено», or nothing in an optional column).
+FORMULA_ERRORS = frozenset({
+    "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!", "#CALC!",
+    "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!",
+})
+
+
 def sheet_rows(sheet: xw.Sheet) -> list[list[Any]]:
-    """All values of a sheet as rows anchored at A1 (row 0 is Excel row 1)."""
+    """All values of a sheet as rows anchored at A1 (row 0 is Excel row 1); a formula's error as its text."""
     used = sheet.used_range
     # ndim=2: a one-row or one-cell range would otherwise come back flat or scalar
-    values = used.options(ndim=2).value or []
+    values = used.options(ndim=2, err_to_str=True).value or []
     top, left = used.row - 1, used.column - 1
     rows: list[list[Any]] = [[] for _ in range(top)]
     padding = [None] * left
@@ -81,14 +90,30 @@ def values_source(book: xw.Book, *, skip: Iterable[str] = (), only: Iterable[str
     wanted = None if only is None else {normalize_title(n) for n in only}
     sheets: dict[str, list[list[Any]]] = {}
     hidden: set[str] = set()
+    formulas: dict[str, FormulaCells] = {}
     for sheet in book.sheets:
         key = normalize_title(sheet.name)
         if key in skipped or (wanted is not None and key not in wanted):
             continue
-        sheets[sheet.name] = sheet_rows(sheet)
+        rows = sheets[sheet.name] = sheet_rows(sheet)
+        errors = _take_formula_errors(rows)
+        if errors:
+            formulas[sheet.name] = FormulaCells(errors, frozenset())
         if not sheet.visible:
             hidden.add(sheet.name)
-    return ValuesSource(book_path(book), sheets, hidden)
+    return ValuesSource(book_path(book), sheets, hidden, formulas=formulas)
+
+
+def _take_formula_errors(rows: list[list[Any]]) -> dict[str, str]:
+    """A1 -> error text of the cells showing a formula's error, each left empty in `rows`: the reader puts its
+    own marker there, and the checks report «формула дает ошибку …», as for a file read from disk."""
+    errors: dict[str, str] = {}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value.__class__ is str and value in FORMULA_ERRORS:
+                errors[cell_ref(r, c)] = value
+                row[c] = None
+    return errors
 
 
 def book_path(book: xw.Book) -> str:

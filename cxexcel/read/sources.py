@@ -161,6 +161,8 @@ class ValuesSource:
     hidden: set[str] = field(default_factory=set)
     date1904: bool = False
     size: int = 0
+    # sheet name -> its cells whose formula gives an error (Excel sends the error's text, e.g. "#DIV/0!")
+    formulas: dict[str, FormulaCells] = field(default_factory=dict)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -178,4 +180,4 @@ class ValuesSource:
 
     def sheet(self, name: str) -> SheetData:
         # copy: the reader fills merged cells and formula markers into its grid
-        return SheetData([list(r) for r in self.sheets[name]])
+        return SheetData([list(r) for r in self.sheets[name]], formulas=self.formulas.get(name, NO_FORMULAS))
