@@ -328,3 +328,62 @@ def test_a_region_without_a_roadmap_has_no_overdue_items_anywhere(run: dict[str,
     assert not [c for c in row[1:] if c.fill.fgColor.rgb and c.fill.fgColor.rgb.endswith("FFC7CE")]
     legend = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str) and c.value.startswith("Красным")]
     assert legend and "«нет данных»" in legend[0]
+
+
+def test_issues_say_whether_their_file_counts_and_the_screen_counts_apart(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cxexcel.cli import cli
+    from tests.test_consolidate import build_inbox
+
+    build_inbox(tmp_path)
+    out = tmp_path / "out"
+    result = consolidate(tmp_path / "inbox", out / "Свод.xlsx", as_of=AS_OF, json_output=out / "Свод.json", jobs=1)
+    data = json.loads((out / "Свод.json").read_text(encoding="utf-8"))
+    statuses = {f["path"]: f["status"] for f in data["files"]}
+    assert all(i["file_status"] == statuses[i["file"]] for i in data["issues"])
+    broken = [i for i in data["issues"] if i["file"] == "Татарстан/Битый.xlsx"]
+    assert broken and all(i["file_status"] == "rejected" for i in broken)
+    # «Ошибки» shows it beside each file
+    sheet = openpyxl.load_workbook(out / "Свод.xlsx", read_only=True)["Ошибки"]
+    rows = list(sheet.iter_rows(values_only=True))
+    at = rows[0].index("Статус файла")
+    assert {row[at] for row in rows[1:] if row[0] == "Татарстан/Битый.xlsx"} == {"отклонен"}
+    # the screen counts what «Свод» counts, and the rest apart
+    counted = [i for i in data["issues"] if i["file_status"] == "accepted"]
+    shown = CliRunner().invoke(cli, ["consolidate", str(tmp_path / "inbox"), "-o", str(tmp_path / "cli.xlsx"),
+                                     "--as-of", AS_OF.strftime("%d.%m.%Y"), "--jobs", "1"]).output
+    errors = sum(i["severity"] == "error" for i in counted)
+    assert f"в принятых файлах {errors} ошиб" in shown
+    assert "в файлах, не вошедших в свод" in shown
+    assert sum(r["errors"] for r in data["regions"]) == errors
+    assert result.count(FileStatus.REJECTED) >= 1
+
+
+def test_a_duplicate_of_the_same_report_date_says_how_the_other_was_chosen(tmp_path: Path) -> None:
+    import os
+
+    from tests.test_consolidate import build_inbox
+
+    build_inbox(tmp_path)
+    perm = tmp_path / "inbox" / "Пермский край"
+    (perm / "Дорожная карта (старая).xlsx").unlink()
+    corrected = sample_data("roadmap")
+    corrected["Дорожная карта"][0]["comment"] = "исправлено"  # other content, the same report date
+    build_workbook("roadmap", perm / "Дорожная карта (исправлено).xlsx", data=corrected)
+    first, second = perm / "Дорожная карта.xlsx", perm / "Дорожная карта (исправлено).xlsx"
+    os.utime(first, (1_700_000_000, 1_700_000_000))
+    os.utime(second, (1_700_000_600, 1_700_000_600))  # saved ten minutes later
+    result = consolidate(tmp_path / "inbox", tmp_path / "out" / "Свод.xlsx", as_of=AS_OF, jobs=1, use_cache=False)
+    by_path = {o.entry.relative: o for o in result.outcomes}
+    pushed = by_path["Пермский край/Дорожная карта.xlsx"]
+    assert by_path["Пермский край/Дорожная карта (исправлено).xlsx"].status is FileStatus.ACCEPTED
+    assert pushed.status is FileStatus.SUPERSEDED
+    assert "отчетная дата у обоих" in pushed.reason and "учтен файл, сохраненный позже" in pushed.reason
+    assert "уберите другой из папки" in pushed.reason
+    # saved at the same moment: the name decides, and the reason says so
+    os.utime(first, (1_700_000_600, 1_700_000_600))
+    again = consolidate(tmp_path / "inbox", tmp_path / "out" / "Свод.xlsx", as_of=AS_OF, jobs=1, use_cache=False)
+    loser = next(o for o in again.outcomes if o.status is FileStatus.SUPERSEDED and "Пермский край/Дорожная" in
+                 o.entry.relative)
+    assert "оба сохранены в одно время; учтен последний по имени" in loser.reason

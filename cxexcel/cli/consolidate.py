@@ -87,8 +87,12 @@ def run_with_progress(inbox: Path, output: Path, **kwargs: object) -> Consolidat
 
 def summary_screen(result: ConsolidationResult) -> str:
     s = result.summary
-    errors = sum(1 for i in s.issues if i["severity"] == "error")
-    warnings = len(s.issues) - errors
+    counted = [i for i in s.issues if i["file_status"] == FileStatus.ACCEPTED.value]
+    errors = sum(1 for i in counted if i["severity"] == "error")
+    warnings = len(counted) - errors
+    # the issues of superseded and rejected files: «Свод» does not count them, so they are said apart
+    other_errors = sum(1 for i in s.issues if i["severity"] == "error") - errors
+    other_warnings = len(s.issues) - len(counted) - other_errors
     # files over --max-files are skipped too, but unread: neither «не книги» nor «своды»
     over_limit = result.over_file_limit()
     lines = [
@@ -104,7 +108,10 @@ def summary_screen(result: ConsolidationResult) -> str:
         lines.append(f"  В папке больше {plural(result.max_files, 'файла', 'файлов', 'файлов')}: остальные не "
                      "проверены и в свод не вошли (они перечислены на листе «Файлы»). Чтобы свести все, "
                      "увеличьте --max-files.")
-    lines.append(f"Субъектов РФ: {len({r['region'] for r in s.regions})}; в файлах {counts_text(errors, warnings)}.")
+    others = (f"; еще {counts_text(other_errors, other_warnings)} в файлах, не вошедших в свод"
+              if other_errors or other_warnings else "")
+    lines.append(f"Субъектов РФ: {len({r['region'] for r in s.regions})}; в принятых файлах "
+                 f"{counts_text(errors, warnings)}{others}.")
     rejected = [o for o in result.outcomes if o.status is FileStatus.REJECTED]
     for outcome in rejected[:10]:
         lines.append(f"  отклонен: {outcome.entry.relative} — {outcome.reason}")

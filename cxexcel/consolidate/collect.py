@@ -758,19 +758,32 @@ def attribute(outcomes: Sequence[FileOutcome], today: dt.date | None = None) -> 
             continue
         group.sort(key=newest_first, reverse=True)
         kept = group[0]
-        kept_date = report_date(kept)
         for older in group[1:]:
             older.status = FileStatus.SUPERSEDED
-            when = f"отчетная дата {kept_date:%d.%m.%Y}" if kept_date else "более поздний файл"
             if older.entry.sha256 and older.entry.sha256 == kept.entry.sha256:
                 # the same file twice (sent again, saved in two folders): nothing was replaced
                 older.reason = f"такой же файл, как {kept.entry.relative} (совпадает побайтно); учтен один раз"
                 continue
-            older.reason = f"заменен файлом {kept.entry.relative} ({when})"
+            older.reason = f"заменен файлом {kept.entry.relative} ({_why_kept(kept, older, report_date)})"
             own = older.workbook.report_date if older.workbook else None
             if own is not None and own > today:
                 older.reason += (f"; его собственная отчетная дата {own:%d.%m.%Y} позже сегодняшней и при выборе "
                                  "файла не учитывалась")
+
+
+def _why_kept(kept: FileOutcome, older: FileOutcome, report_date: Callable[[FileOutcome], dt.date | None]) -> str:
+    """Why `kept` counts instead of `older`, as `attribute` chose: a later report date, else the later saved
+    file, else the name; a choice that is not the report date says how to make the other count."""
+    kept_date, older_date = report_date(kept), report_date(older)
+    if kept_date is not None and (older_date is None or kept_date > older_date):
+        missing = older.workbook is not None and older.workbook.report_date is None
+        return f"отчетная дата {kept_date:%d.%m.%Y}" + ("; в этом файле она не указана" if missing else "")
+    same = f"отчетная дата у обоих {kept_date:%d.%m.%Y}" if kept_date else "отчетная дата не указана ни в одном"
+    if kept.entry.mtime != older.entry.mtime:
+        saved = dt.datetime.fromtimestamp(kept.entry.mtime).strftime("%d.%m.%Y %H:%M")
+        return f"{same}; учтен файл, сохраненный позже ({saved}); если учесть нужно этот, уберите другой из папки"
+    return (f"{same}, оба сохранены в одно время; учтен последний по имени; если учесть нужно этот, уберите "
+            "другой из папки")
 
 
 def check_report_dates(outcomes: Sequence[FileOutcome], programme: Programme, today: dt.date) -> None:

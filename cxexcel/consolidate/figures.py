@@ -579,6 +579,9 @@ class SummaryBuilder:
             for issue in outcome.issues:
                 self.summary.issues.append({
                     "file": outcome.entry.relative,
+                    # an issue of a file that does not count (superseded, rejected) is no one's work to do first
+                    "file_status": outcome.status.value,
+                    "file_status_ru": STATUS_RU[outcome.status],
                     "region": wb.region if wb else None,
                     "czn": wb.czn if wb else None,
                     "severity": issue.severity.value,

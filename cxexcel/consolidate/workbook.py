@@ -135,8 +135,9 @@ TOOL_COLUMNS = [
     Col("conclusion", "Вывод региона", width=36), Col("file", "Файл", width=30),
 ]
 ISSUE_COLUMNS = [
-    Col("file", "Файл", width=36), Col("region", "Субъект РФ", width=26), Col("czn", "ЦЗН", width=26),
-    Col("severity_ru", "Важность", width=14), Col("sheet", "Лист", width=18), Col("cell", "Ячейка", width=9),
+    Col("file", "Файл", width=36), Col("file_status_ru", "Статус файла", width=16),
+    Col("region", "Субъект РФ", width=26), Col("czn", "ЦЗН", width=26), Col("severity_ru", "Важность", width=14),
+    Col("sheet", "Лист", width=18), Col("cell", "Ячейка", width=9),
     Col("column", "Столбец", width=20), Col("value", "Значение", width=20), Col("message", "Сообщение", width=80),
     Col("code", "Код", width=22),
 ]
