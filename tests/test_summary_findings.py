@@ -387,3 +387,30 @@ def test_a_duplicate_of_the_same_report_date_says_how_the_other_was_chosen(tmp_p
     loser = next(o for o in again.outcomes if o.status is FileStatus.SUPERSEDED and "Пермский край/Дорожная" in
                  o.entry.relative)
     assert "оба сохранены в одно время; учтен последний по имени" in loser.reason
+
+
+def test_a_region_whose_every_file_was_rejected_has_a_row_that_says_so(tmp_path: Path) -> None:
+    from tests.test_consolidate import build_inbox
+
+    build_inbox(tmp_path)
+    tula = tmp_path / "inbox" / "Тульская область"
+    tula.mkdir()
+    (tula / "Дорожная карта.xlsx").write_bytes(b"PK\x03\x04broken")
+    no_centre = sample_data("measurements")
+    no_centre[catalog.TITLE_SHEET]["czn"] = None  # readable, but cannot be attributed to a centre
+    build_workbook("measurements", tmp_path / "inbox" / "Пермский край" / "Замеры без ЦЗН.xlsx", data=no_centre)
+    out = tmp_path / "out"
+    consolidate(tmp_path / "inbox", out / "Свод.xlsx", as_of=AS_OF, json_output=out / "Свод.json", jobs=1)
+    data = json.loads((out / "Свод.json").read_text(encoding="utf-8"))
+    rows = {r["region"]: r for r in data["regions"]}
+    assert rows["Тульская область"]["files_rejected"] == 1
+    assert all(count == 0 for count in rows["Тульская область"]["files"].values())
+    assert rows[REGION]["files_rejected"] == 1  # by its «Титул»
+    assert rows[OTHER_REGION]["files_rejected"] == 0  # «Татарстан/Битый.xlsx»: a folder that names no region
+    assert [r["region"] for r in data["regions"]] == sorted(r["region"] for r in data["regions"])
+    tula_items = [m for m in data["monitoring"] if m["region"] == "Тульская область"]
+    assert tula_items and all(m["overdue"] is None for m in tula_items)
+    sheet = openpyxl.load_workbook(out / "Свод.xlsx", read_only=True)[catalog.SUMMARY_SHEET]
+    header = next(row for row in sheet.iter_rows(values_only=True) if "Файлов отклонено" in row)
+    at = header.index("Файлов отклонено")
+    assert any(row[0] == "Тульская область" and row[at] == 1 for row in sheet.iter_rows(values_only=True))

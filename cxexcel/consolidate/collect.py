@@ -797,6 +797,12 @@ def check_report_dates(outcomes: Sequence[FileOutcome], programme: Programme, to
 _REGION_BY_NAME = {normalize_name(region): region for region in catalog.REGIONS}
 
 
+def folder_regions(relative: str) -> list[str]:
+    """The regions (official names) whose names the folders of an inbox path spell, outermost first."""
+    return [_REGION_BY_NAME[key] for part in Path(relative).parts[:-1]
+            if (key := normalize_name(part)) in _REGION_BY_NAME]
+
+
 def check_region_folders(outcomes: Sequence[FileOutcome]) -> None:
     """A file inside a folder named after one region whose «Титул» names another: most often a region's data
     filled into a copy of another region's workbook, which would count for (and may supersede the file of)
@@ -805,8 +811,7 @@ def check_region_folders(outcomes: Sequence[FileOutcome]) -> None:
         wb = outcome.workbook
         if wb is None or not wb.region or wb.kind.level is Level.FEDERAL:
             continue
-        folders = [_REGION_BY_NAME[key] for part in Path(outcome.entry.relative).parts[:-1]
-                   if (key := normalize_name(part)) in _REGION_BY_NAME]
+        folders = folder_regions(outcome.entry.relative)
         if not folders or normalize_name(wb.region) in {normalize_name(f) for f in folders}:
             continue
         folder = folders[-1]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, TextIO
 
-from cxexcel.consolidate.collect import FileOutcome, ResultCache
+from cxexcel.consolidate.collect import FileOutcome, ResultCache, folder_regions
 from cxexcel.consolidate.inbox import STATUS_RU, FileStatus
 from cxexcel.forms import KINDS, Level, Sheet, TableSheet, catalog
 from cxexcel.forms.kinds import CONSULTATIONS, JOURNEY, ROADMAP
@@ -226,7 +226,12 @@ class SummaryBuilder:
             key = normalize_unit_name(wb.region or "")
             names.setdefault(key, wb.region or "")
             by_region.setdefault(key, []).append(outcome)
-        for key in sorted(by_region, key=lambda k: names[k]):
+        rejected = self._rejected_by_region(names)
+        for key in sorted(by_region.keys() | rejected.keys(), key=lambda k: names[k]):
+            if key not in by_region:
+                # every file of the region was rejected: a row that says so, or the region would seem silent
+                self._rejected_only(names[key])
+                continue
             region_outcomes = by_region[key]
             cache_key = self._region_key(region_outcomes) if self.cache else None
             cached = self.cache.load_rows(cache_key) if self.cache and cache_key else None
@@ -239,9 +244,39 @@ class SummaryBuilder:
             self._region(names[key], region_outcomes)
             if self.cache and cache_key:
                 self.cache.store_rows(cache_key, {name: rows[before[name]:] for name, rows in lists.items()})
+        for row in self.summary.regions:
+            if row.get("czn") in (None, WHOLE_REGION):
+                # after the cached rows are taken: they are keyed by the accepted files alone
+                row["files_rejected"] = rejected.get(normalize_unit_name(row["region"] or ""), 0)
         self._consultations()
         self._files_and_issues()
         return self.summary
+
+    def _rejected_by_region(self, names: dict[str, str]) -> Counter[str]:
+        """Rejected files by region key: the region their «Титул» names, else the one their folder is named
+        after; `names` gets the spelling of each region first seen here."""
+        counts: Counter[str] = Counter()
+        for outcome in self.outcomes:
+            if outcome.status is not FileStatus.REJECTED:
+                continue
+            wb = outcome.workbook
+            if wb is not None and wb.kind.level is Level.FEDERAL:
+                continue
+            region = wb.region if wb is not None and wb.region else next(
+                iter(folder_regions(outcome.entry.relative)[-1:]), None)
+            if region:
+                key = normalize_unit_name(region)
+                names.setdefault(key, region)
+                counts[key] += 1
+        return counts
+
+    def _rejected_only(self, region: str) -> None:
+        row: dict[str, Any] = {"region": region}
+        if self.summary.level == "region":
+            row["czn"] = WHOLE_REGION
+        row["files"] = dict.fromkeys(KINDS, 0)
+        self.summary.regions.append(row)
+        self._monitoring(Unit(region, row.get("czn"), []))
 
     def _region(self, region: str, region_outcomes: list[FileOutcome]) -> None:
         if self.summary.level == "region":

@@ -48,6 +48,7 @@ def _region_columns(level: str) -> list[Col]:
         cols.append(Col("czn", "ЦЗН", width=30))
     cols += [Col(f"files.{k}", f"Файлов: {kind.title}", "int", 11) for k, kind in KINDS.items()
              if kind.level is not Level.FEDERAL]
+    cols.append(Col("files_rejected", "Файлов отклонено", "int", 11))
     cols += [
         Col("roadmap_done_pct", "Выполнено пунктов программы, %", "num"),
         Col("overdue_items", "Просрочено пунктов", "int"),
