@@ -112,8 +112,10 @@ class Code(StrEnum):
     VALUE_OFF_SCALE = "value-off-scale"
     DATE_OUT_OF_PILOT = "date-out-of-pilot"
     DATE_AFTER_REPORT = "date-after-report-date"
+    # consultation log
     CLOSED_WITHOUT_DATE = "closed-without-date"
     CLOSED_BEFORE_OPENED = "closed-before-opened"
+    DATE_WITHOUT_CLOSED = "date-without-closed"
     EMPTY_TABLE = "empty-table"
 
     @property
@@ -201,6 +203,7 @@ RULES: dict[Code, Rule] = {
     Code.DATE_AFTER_REPORT: Rule(W, "Дата позже отчетной", "Дата 05.10.2021 позже отчетной даты 01.10.2021."),
     Code.CLOSED_WITHOUT_DATE: Rule(E, "Закрыт без даты", "Статус «Закрыт», но не указана «Дата закрытия»."),
     Code.CLOSED_BEFORE_OPENED: Rule(E, "Закрыт раньше обращения", "Дата закрытия раньше даты обращения."),
+    Code.DATE_WITHOUT_CLOSED: Rule(W, "Дата закрытия при статусе «Открыт»", "Указана дата закрытия 12.08.2021, но статус «Открыт»."),
     Code.EMPTY_TABLE: Rule(E, "Таблица не заполнена", "На листе «Замеры» нет ни одной строки."),
 }
 

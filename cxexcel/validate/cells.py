@@ -16,16 +16,32 @@ from cxexcel.issues import Code, Issue, make_issue
 from cxexcel.read import FormulaProblem
 from cxexcel.read.normalize import clean_text, normalize_choice
 
-MONTHS = {
-    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
-    "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
-    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "авг": 8, "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "дек": 12,
-}
-# longest stem first: "марта" is March, not May ("ма")
-_MONTH_STEMS = sorted(MONTHS.items(), key=lambda kv: -len(kv[0]))
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:\s*г\.?)?$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?$")
-_WORD_DATE = re.compile(r"^(\d{1,2})\s+([а-яё]+)\.?\s+(\d{4})(?:\s*(?:г|года)\.?)?$")
+
+def _month_words() -> dict[str, int]:
+    """Every word a month is written with: its name in any case (ё read as е) and the usual abbreviations."""
+    words: dict[str, int] = {}
+    # soft stems decline as «сентябрь»: -ь, -я, -ю, -ем, -е; hard ones as «март»: -, -а, -у, -ом, -е
+    soft = {"январ": 1, "феврал": 2, "апрел": 4, "июн": 6, "июл": 7, "сентябр": 9, "октябр": 10,
+            "ноябр": 11, "декабр": 12}
+    for stem, month in soft.items():
+        words.update(dict.fromkeys((stem + ending for ending in ("ь", "я", "ю", "ем", "е")), month))
+    for stem, month in {"март": 3, "август": 8}.items():
+        words.update(dict.fromkeys((stem + ending for ending in ("", "а", "у", "ом", "е")), month))
+    words.update(dict.fromkeys(("май", "мая", "маю", "маем", "мае"), 5))
+    words.update({"янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7, "авг": 8, "сен": 9,
+                  "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12})
+    return words
+
+
+MONTH_WORDS = _month_words()
+# a time after a date, as exports write it («01.09.2021 0:00:00» from 1C): hours, minutes, maybe seconds
+_TIME = r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:\s*г\.?)?" + _TIME + "$")
+# the text is lower-cased before it is matched: the «T» of ISO 8601 is a «t» here
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[t ]([\d:.]+))?$")
+# the day may stand in quotes, as in letters and orders: «01» сентября 2021 г.
+_WORD_DATE = re.compile(
+    r"^(?:(\d{1,2})\s+|[«\"“„'‘](\d{1,2})[»\"”“'’]\s*)([а-яё]+)\.?\s+(\d{4})(?:\s*(?:г|года)\.?)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _DOUBLE_SPACE = re.compile(r"\s{2,}")
@@ -117,19 +133,35 @@ def column_choices(col: Column) -> tuple[str, ...]:
 
 
 def parse_text_date(text: str) -> dt.date | None:
-    """Dates people type as text: 01.09.2021, 1.9.21, 2021-09-01, «1 сентября 2021 г.»."""
+    """Dates people type as text: 01.09.2021, 1.9.21, 2021-09-01, «1 сентября 2021 г.», 01.09.2021 0:00:00."""
+    read = read_text_date(text)
+    return None if read is None else read[0]
+
+
+def read_text_date(text: str) -> tuple[dt.date, str | None] | None:
+    """A date typed as text, and the time of day typed after it unless there is none or it is midnight
+    (a date column keeps only the date: the caller says the time was dropped)."""
     text = clean_text(text).lower().replace("ё", "е")
     try:
         if m := _NUMERIC_DATE.match(text):
             day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            return dt.date(year + 2000 if year < 100 else year, month, day)
+            date = dt.date(year + 2000 if year < 100 else year, month, day)
+            if m.group(4) is None:
+                return date, None
+            hour, minute, second = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
+            if hour > 23 or minute > 59 or second > 59:
+                return None
+            if not hour and not minute and not second:
+                return date, None
+            return date, f"{hour}:{minute:02d}" + (f":{second:02d}" if m.group(6) else "")
         if m := _ISO_DATE.match(text):
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            time = m.group(4)
+            return date, (time if time is not None and time.strip("0:.") else None)
         if m := _WORD_DATE.match(text):
-            word = m.group(2)
-            named_month = next((n for stem, n in _MONTH_STEMS if word.startswith(stem)), None)
-            if named_month is not None:
-                return dt.date(int(m.group(3)), named_month, int(m.group(1)))
+            named = MONTH_WORDS.get(m.group(3))
+            if named is not None:
+                return dt.date(int(m.group(4)), named, int(m.group(1) or m.group(2))), None
     except ValueError:
         return None
     return None
@@ -312,11 +344,14 @@ class CellChecker:
             serial = _as_float(raw)
             value = serial_to_date(serial, self.date1904) if serial is not None else None
         elif isinstance(raw, str):
-            value = parse_text_date(raw)
-            if value is not None and DATE_MIN <= value <= DATE_MAX:
+            read = read_text_date(raw)
+            value = None if read is None else read[0]
+            if read is not None and DATE_MIN <= read[0] <= DATE_MAX:
+                # the time is not kept: the column holds dates, and a time of day must not go unnoticed
+                dropped = f"; время {read[1]} отброшено: в этом столбце указывается только дата" if read[1] else ""
                 self.issue(Code.DATE_AS_TEXT, place, raw,
-                           f"дата «{clean_text(raw)}» записана текстом; прочитана как {format_date(value)}. "
-                           "Введите ее как дату, чтобы работали фильтры и формулы.")
+                           f"дата «{clean_text(raw)}» записана текстом; прочитана как {format_date(read[0])}"
+                           f"{dropped}. Введите ее как дату, чтобы работали фильтры и формулы.")
         else:
             value = None
         if value is None or not DATE_MIN <= value <= DATE_MAX:

@@ -97,12 +97,18 @@ def _items_of_number(ctx: RuleContext, code: str) -> list[str]:
 
 
 def _done_dates(ctx: RuleContext, record: Record, code: str) -> None:
-    """«Выполнено» needs «Дата выполнения», not after «Отчетная дата»; a date needs «Выполнено» (every row)."""
+    """«Выполнено» needs «Дата выполнения», within the pilot and not after «Отчетная дата»; a date needs
+    «Выполнено» (every row)."""
     status, done = record.get("status"), record.get("done_date")
     report_date = ctx.wb.report_date
     if status == catalog.STATUS_DONE and done is None and "done_date" in record.letters:
         ctx.at(Code.DONE_WITHOUT_DATE, ROADMAP_SHEET, record, "done_date",
                f"пункт {code} отмечен «{catalog.STATUS_DONE}», но не указана дата выполнения.")
+    if done is not None and done < ctx.programme.pilot_start:
+        # nothing of the programme is done before it begins: most often a typo of the year (2012 for 2021)
+        ctx.at(Code.DATE_OUT_OF_PILOT, ROADMAP_SHEET, record, "done_date",
+               f"дата выполнения {d(done)} раньше начала пилотной апробации ({d(ctx.programme.pilot_start)}); "
+               "проверьте год.")
     if done is not None and report_date is not None and done > report_date:
         ctx.at(Code.DONE_AFTER_REPORT, ROADMAP_SHEET, record, "done_date",
                f"дата выполнения {d(done)} позже отчетной даты {d(report_date)}.")
