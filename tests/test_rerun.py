@@ -161,6 +161,17 @@ def test_a_warm_rerun_reads_no_unchanged_file_and_only_the_bodies_it_needs(warm:
     assert sorted(spy.bodies) == sorted(entry_file(warm.out, f) for f in (FEDERAL_LOG, PERM_MEASUREMENTS))
 
 
+def test_other_code_checks_every_file_again(warm: SimpleNamespace, spy: SimpleNamespace,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An outcome cached by other code (a rule changed, the version did not) is never reused."""
+    assert collect.code_fingerprint() == collect.code_fingerprint()  # one digest per run, cached
+    monkeypatch.setattr(collect, "code_fingerprint", lambda: "other code")
+    assert run_json(warm.inbox, warm.out) == warm.json
+    assert spy.hashed == []  # the hash index is about the files, not the code
+    workbooks = {p for p in warm.inbox.rglob("*.xlsx") if not p.name.startswith("~$")}
+    assert sorted(spy.checked) == sorted(workbooks)
+
+
 def test_a_touched_file_is_hashed_again_but_not_checked_again(warm: SimpleNamespace, spy: SimpleNamespace) -> None:
     journey = warm.inbox / PERM_JOURNEY
     info = journey.stat()

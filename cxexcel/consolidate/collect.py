@@ -6,6 +6,7 @@ import contextlib
 import copyreg
 import datetime as dt
 import difflib
+import functools
 import gc
 import hashlib
 import os
@@ -300,15 +301,31 @@ def _check_entry(entry: InboxEntry, settings: CheckSettings) -> FileOutcome:
 # same, but a summary among the inputs is a skipped outcome (it was a rejected one). 4: messages and values
 # quote numbers with a decimal comma. 5: centre names are matched with no white space, and a region's cached
 # rows carry the medians' n and the tools' small samples (those rows are keyed by their files' keys, so rows
-# computed by the code before would otherwise be reused).
+# computed by the code before would otherwise be reused). 6: every key carries the digest of the code itself
+# (code_fingerprint), so that no change of a rule can leave its old verdicts in the cache.
 # (The version is in every key too; this says what changed between two.)
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of cxexcel's own modules. The version alone does not tell two builds apart (a fix installed
+    from a newer checkout keeps it), and an outcome cached by other code may carry verdicts that code no longer
+    gives; read once per run (the package is about 1 MB)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _settings_key(settings: CheckSettings) -> str:
     """What, besides a file's content, decides its outcome (computed once per run, not per file)."""
     programme = settings.programme.model_dump_json()
-    text = f"{CACHE_FORMAT}|{__version__}|{settings.as_of}|{settings.limits}|{programme}"
+    text = f"{CACHE_FORMAT}|{__version__}|{code_fingerprint()}|{settings.as_of}|{settings.limits}|{programme}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
