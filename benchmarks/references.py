@@ -16,6 +16,7 @@ import multiprocessing
 import sys
 import xml.parsers.expat
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 # the measurements sheet of the standard, as a coordinator's script would name it
@@ -58,13 +59,17 @@ def parse_floor_one(path: Path) -> int:
     return parsed
 
 
-def parse_floor(paths: list[Path], jobs: int) -> dict[str, int]:
+def over_files(one: Callable[[Path], int], paths: list[Path], jobs: int) -> list[int]:
+    """`one` of every path, in `jobs` processes."""
     if jobs <= 1:
-        parsed = [parse_floor_one(p) for p in paths]
-    else:
-        # this process holds no threads, so fork is safe here and starts fastest
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parsed = pool.map(parse_floor_one, paths, chunksize=4)
+        return [one(p) for p in paths]
+    # this process holds no threads, so fork is safe here and starts fastest
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(one, paths, chunksize=4)
+
+
+def parse_floor(paths: list[Path], jobs: int) -> dict[str, int]:
+    parsed = over_files(parse_floor_one, paths, jobs)
     return {"files": len(paths), "failed": sum(p == 0 for p in parsed), "xml_mb": round(sum(parsed) / 1e6)}
 
 
@@ -85,11 +90,7 @@ def reader_one(path: Path) -> int:
 
 def read_only(paths: list[Path], jobs: int) -> dict[str, int]:
     """The reader alone: what cxexcel's checks, summary and start-up add comes on top of this."""
-    if jobs <= 1:
-        cells = [reader_one(p) for p in paths]
-    else:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            cells = pool.map(reader_one, paths, chunksize=4)
+    cells = over_files(reader_one, paths, jobs)
     return {"files": len(paths), "failed": sum(c == 0 for c in cells), "cells": sum(cells)}
 
 

@@ -13,9 +13,9 @@ from cxexcel.forms import Column, ColumnType, catalog
 from cxexcel.issues import Code, Issue, Severity
 from cxexcel.programme import default_programme
 from cxexcel.template import build_workbook
-from cxexcel.validate import check_file
 from cxexcel.validate.cells import CellChecker, CellPlace, parse_text_date
 from tests.samples import REPORT_DATE, sample_data
+from tests.test_staff_findings import at, issues_of
 
 DATE = Column("date", "Дата", ColumnType.DATE, required=True)
 SEPT_1 = dt.date(2021, 9, 1)
@@ -25,22 +25,6 @@ def _check(raw: Any) -> tuple[Any, list[Issue]]:
     checker = CellChecker("f.xlsx", False)
     value = checker.check(DATE, raw, CellPlace("f.xlsx", "Замеры", "A2", DATE.title))
     return value, checker.issues
-
-
-def issues_of(path: Path) -> list[Issue]:
-    result = check_file(path)
-    assert result.workbook is not None, result.unreadable
-    return result.workbook.issues
-
-
-def at(issues: list[Issue], code: Code) -> list[tuple[str | None, str | None]]:
-    return [(i.sheet, i.cell) for i in issues if i.code is code]
-
-
-def message(issues: list[Issue], code: Code) -> str:
-    found = [i.message for i in issues if i.code is code]
-    assert len(found) == 1, found
-    return found[0]
 
 
 # 1. A date typed as text with a time (what 1C and other exports write), a quoted day.

@@ -24,7 +24,7 @@ from cxexcel.read import read_values
 from cxexcel.read.normalize import normalize_title, parse_cell_ref
 from cxexcel.template.styles import PREFILLED_FILL
 from cxexcel.validate.cells import format_value
-from cxexcel.validate.mark import CHECK_HEADERS, CHECK_WIDTHS, FILLS, CellKey, template_fills
+from cxexcel.validate.mark import CHECK_HEADERS, CHECK_WIDTHS, FILLS, CellKey, cell_text, template_fills
 
 CHECK_SHEET = catalog.CHECK_SHEET
 # The add-in's own state, one more column of «Проверка»: what it did to the cell,
@@ -74,14 +74,6 @@ class CheckState:
         return list(dict.fromkeys((r.sheet, r.cell) for r in self.rows if r.cell))
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _valid_ref(text: str) -> str | None:
     try:
         parse_cell_ref(text)
@@ -98,7 +90,7 @@ def read_check_state(book: xw.Book) -> CheckState | None:
     rows = sheet_rows(sheet)
     if not rows:
         return CheckState(())
-    columns = {normalize_title(_text(v)): i for i, v in enumerate(rows[0]) if _text(v)}
+    columns = {normalize_title(cell_text(v)): i for i, v in enumerate(rows[0]) if cell_text(v)}
     sheet_col = columns.get(normalize_title(CHECK_HEADERS[2]))
     cell_col = columns.get(normalize_title(CHECK_HEADERS[3]))
     mark_col = columns.get(normalize_title(MARK_HEADER))
@@ -107,7 +99,7 @@ def read_check_state(book: xw.Book) -> CheckState | None:
     found: list[CheckRow] = []
     for index, values in enumerate(rows[1:], start=1):
         def at(col: int | None, values: Sequence[object] = values) -> str:
-            return _text(values[col]) if col is not None and col < len(values) else ""
+            return cell_text(values[col]) if col is not None and col < len(values) else ""
 
         name = at(sheet_col)
         if not name:

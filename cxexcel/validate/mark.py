@@ -172,7 +172,7 @@ def template_fills(read: ReadWorkbook | None, cells: Iterable[CellKey],
             continue
         code_at = table.keys.index("code")
         programme_rows = {row.row for row in table.rows
-                          if programme.item(_cell_text(row.values[code_at])) is not None}
+                          if programme.item(cell_text(row.values[code_at])) is not None}
         for sheet, ref in fills:
             if sheet != table.sheet_name:
                 continue
@@ -182,7 +182,8 @@ def template_fills(read: ReadWorkbook | None, cells: Iterable[CellKey],
     return fills
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell's value as the text a user reads in it: whole numbers without «.0», no surrounding spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -206,7 +207,7 @@ def remove_earlier_marks(book: openpyxl.Workbook, read: ReadWorkbook | None) -> 
     if catalog.CHECK_SHEET not in book.sheetnames:
         return 0
     check = book[catalog.CHECK_SHEET]
-    header = [normalize_title(_cell_text(c.value)) for c in next(check.iter_rows(max_row=1), ())]
+    header = [normalize_title(cell_text(c.value)) for c in next(check.iter_rows(max_row=1), ())]
     try:
         sheet_col = header.index(normalize_title(CHECK_HEADERS[2]))
         cell_col = header.index(normalize_title(CHECK_HEADERS[3]))
@@ -215,8 +216,8 @@ def remove_earlier_marks(book: openpyxl.Workbook, read: ReadWorkbook | None) -> 
     listed: set[CellKey] = set()
     for values in check.iter_rows(min_row=2, values_only=True):
         width = len(values)
-        sheet = _cell_text(values[sheet_col]) if sheet_col < width else ""
-        ref = _cell_text(values[cell_col]).upper() if cell_col < width else ""
+        sheet = cell_text(values[sheet_col]) if sheet_col < width else ""
+        ref = cell_text(values[cell_col]).upper() if cell_col < width else ""
         if sheet in book.sheetnames and re.fullmatch(r"[A-Z]{1,3}[1-9][0-9]{0,6}", ref):
             listed.add((sheet, ref))
     ours = {fill.fgColor.rgb[-6:].upper() for fill in FILLS.values()}
