@@ -414,3 +414,66 @@ def test_a_region_whose_every_file_was_rejected_has_a_row_that_says_so(tmp_path:
     header = next(row for row in sheet.iter_rows(values_only=True) if "Файлов отклонено" in row)
     at = header.index("Файлов отклонено")
     assert any(row[0] == "Тульская область" and row[at] == 1 for row in sheet.iter_rows(values_only=True))
+
+
+def test_p_values_have_four_places_and_every_figure_of_the_summary_its_n(tmp_path: Path) -> None:
+    from tests.test_consolidate import build_inbox
+
+    build_inbox(tmp_path)
+    out = tmp_path / "out"
+    consolidate(tmp_path / "inbox", out / "Свод.xlsx", as_of=AS_OF, json_output=out / "Свод.json", jobs=1)
+    data = json.loads((out / "Свод.json").read_text(encoding="utf-8"))
+    book = openpyxl.load_workbook(out / "Свод.xlsx")
+    tools = book["Инструменты"]
+    header = [c.value for c in next(r for r in tools.iter_rows() if any(c.value == "p-значение" for c in r))]
+    at = header.index("p-значение")
+    p_cells = [row[at] for row in tools.iter_rows(min_row=2) if isinstance(row[at].value, float)]
+    assert p_cells and all(c.number_format == "0.0000" for c in p_cells)  # p = 0.0002 was shown «0,0»
+    summary = book[catalog.SUMMARY_SHEET]
+    rows = [[c.value for c in r] for r in summary.iter_rows()]
+    header_at = next(i for i, r in enumerate(rows) if "CSAT, n" in r)
+    header = rows[header_at]
+    perm = next(r for r in rows[header_at + 1:] if r[0] == REGION)
+    json_row = region_row(data, REGION)
+    for title, key in (("CSAT, n", "csat_pct_n"), ("Ожидание, n", "wait_time_mean_n"),
+                       ("Обслуживание, n", "service_time_mean_n"), ("Решено с первого обращения, n", "fcr_pct_n")):
+        assert perm[header.index(title)] == json_row[key], title
+    assert json_row["csat_pct_n"] > 0
+
+
+def test_a_touchpoint_is_named_by_its_journeys_code_whatever_an_answer_typed(tmp_path: Path) -> None:
+    from tests.test_consolidate import build_inbox
+
+    build_inbox(tmp_path)
+    perm = tmp_path / "inbox" / "Пермский край"
+    data = sample_data("measurements")
+    rows = measurement_rows(60, codes=["ТК-01"], start=dt.date(2021, 9, 1), seed=1)
+    rows[0]["touchpoint_code"] = "тк-01"  # the first answer typed in lower case: one touchpoint still
+    data["Замеры"] = rows
+    data[catalog.TITLE_SHEET]["czn"] = "ГКУ ЦЗН г. Перми"
+    build_workbook("measurements", perm / "Замеры.xlsx", data=data)
+    out = tmp_path / "out"
+    consolidate(tmp_path / "inbox", out / "Свод.xlsx", as_of=AS_OF, json_output=out / "Свод.json", jobs=1)
+    found = json.loads((out / "Свод.json").read_text(encoding="utf-8"))
+    codes = {t["code"] for t in found["touchpoints"] if t["region"] == REGION}
+    assert codes == {"ТК-01"}
+
+
+def test_the_screen_of_a_regional_summary_counts_centres_and_an_early_as_of_is_said(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cxexcel.cli import cli
+    from tests.test_consolidate import build_inbox
+
+    build_inbox(tmp_path)
+    perm = tmp_path / "inbox" / "Пермский край"
+    runner = CliRunner()
+    regional = runner.invoke(cli, ["consolidate", str(perm), "-o", str(tmp_path / "r.xlsx"), "--level", "region",
+                                   "--as-of", AS_OF.strftime("%d.%m.%Y"), "--jobs", "1"]).output
+    assert "ЦЗН: 1;" in regional and "Субъектов РФ" not in regional
+    assert "раньше «Отчетной даты»" not in regional  # the files' report date is the summary's
+    early = runner.invoke(cli, ["consolidate", str(perm), "-o", str(tmp_path / "e.xlsx"), "--as-of", "01.09.2021",
+                                "--jobs", "1"]).output
+    assert "Дата свода 01.09.2021 раньше «Отчетной даты»" in early
+    assert f"(самая поздняя {AS_OF:%d.%m.%Y}): выполненное, проведенное и замеренное в них после 01.09.2021" \
+        in early

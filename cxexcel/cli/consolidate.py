@@ -10,11 +10,13 @@ import click
 
 from cxexcel.cli.options import PROCESSES, as_of_option, limits_options, load_programme_or_exit, programme_option
 from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, OutputConflict, consolidate
+from cxexcel.consolidate.figures import WHOLE_REGION, Summary
 from cxexcel.consolidate.inbox import ARCHIVE_SUFFIXES
 from cxexcel.fileio import os_error_reason, printable
 from cxexcel.issues import Code
 from cxexcel.read import Limits
 from cxexcel.validate.report import counts_text, plural
+from cxexcel.validate.report_date import plausible_report_date
 
 
 @click.command(name="consolidate")
@@ -85,6 +87,13 @@ def run_with_progress(inbox: Path, output: Path, **kwargs: object) -> Consolidat
             bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
+def units_of(s: Summary) -> str:
+    """«Субъектов РФ: 3», or in a regional summary the centres it holds: «ЦЗН: 12»."""
+    if s.level == "region":
+        return f"ЦЗН: {len({r['czn'] for r in s.regions if r.get('czn') != WHOLE_REGION})}"
+    return f"Субъектов РФ: {len({r['region'] for r in s.regions})}"
+
+
 def summary_screen(result: ConsolidationResult) -> str:
     s = result.summary
     counted = [i for i in s.issues if i["file_status"] == FileStatus.ACCEPTED.value]
@@ -110,13 +119,21 @@ def summary_screen(result: ConsolidationResult) -> str:
                      "увеличьте --max-files.")
     others = (f"; еще {counts_text(other_errors, other_warnings)} в файлах, не вошедших в свод"
               if other_errors or other_warnings else "")
-    lines.append(f"Субъектов РФ: {len({r['region'] for r in s.regions})}; в принятых файлах "
-                 f"{counts_text(errors, warnings)}{others}.")
+    lines.append(f"{units_of(s)}; в принятых файлах {counts_text(errors, warnings)}{others}.")
     rejected = [o for o in result.outcomes if o.status is FileStatus.REJECTED]
     for outcome in rejected[:10]:
         lines.append(f"  отклонен: {outcome.entry.relative} — {outcome.reason}")
     if len(rejected) > 10:
         lines.append(f"  … и еще {plural(len(rejected) - 10, 'файл', 'файла', 'файлов')} (лист «Файлы»).")
+    later = sorted(reported for o in result.outcomes if o.status is FileStatus.ACCEPTED and o.workbook is not None
+                   and (reported := plausible_report_date(o.workbook.report_date, dt.date.today()))
+                   and reported > s.as_of)
+    if later:
+        # the files are read as they are: what they record after the summary's date is not taken out
+        lines.append(f"  Дата свода {s.as_of:%d.%m.%Y} раньше «Отчетной даты» "
+                     f"{plural(len(later), 'принятого файла', 'принятых файлов', 'принятых файлов')} (самая поздняя "
+                     f"{later[-1]:%d.%m.%Y}): выполненное, проведенное и замеренное в них после "
+                     f"{s.as_of:%d.%m.%Y} учтено как есть.")
     future = [o for o in result.outcomes if any(i.code is Code.REPORT_DATE_FUTURE for i in o.issues)]
     for outcome in future[:10]:
         wb = outcome.workbook

@@ -565,7 +565,8 @@ class SummaryBuilder:
                         continue
                     est = pool.headline()
                     self.summary.touchpoints.append({
-                        "region": unit.region, "czn": name, "code": tp.code,
+                        # as the journey spells it: the first answer's spelling («тк-05») is only a variant
+                        "region": unit.region, "czn": name, "code": journey_row.get("touchpoint_code") or tp.code,
                         "touchpoint": journey_row.get("touchpoint"), "stage": journey_row.get("stage"),
                         "channel": journey_row.get("channel"), "metric": metric, "n": est.n,
                         "value": _rounded(est.value), "ci_low": _rounded(est.ci_low),

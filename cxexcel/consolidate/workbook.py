@@ -35,7 +35,7 @@ FIXED_CREATED = dt.datetime(2021, 7, 26)
 class Col:
     key: str
     title: str
-    kind: str = "text"  # text | int | num | pct | date | bool | est (value with «мало данных»)
+    kind: str = "text"  # text | int | num | p (a p-value) | pct | date | bool | est (value with «мало данных»)
     width: float = 14
     # the row field that marks a small sample, where it is not "<key>_small_sample" (a «да»/«нет» column
     # given one shows «мало данных» instead)
@@ -64,6 +64,7 @@ def _region_columns(level: str) -> list[Col]:
         Col("touchpoints_measured", "Точек контакта с замерами", "int", 12),
         Col("answers", "Ответов (замеров)", "int", 11),
         Col("csat_pct", "CSAT, % (4–5)", "est", 11),
+        Col("csat_pct_n", "CSAT, n", "int", 9),
         Col("csat_pct_ci", "CSAT, 95% интервал", "text", 14),
         Col("csat_mean", "CSAT, средний балл", "est", 11),
         Col("nps", "NPS", "est", 9),
@@ -73,10 +74,13 @@ def _region_columns(level: str) -> list[Col]:
         Col("ces_mean_n", "CES, n", "int", 9),
         Col("ces_share", "CES, % (5–7)", "est", 11),
         Col("wait_time_mean", "Ожидание, мин (среднее)", "est", 11),
+        Col("wait_time_mean_n", "Ожидание, n", "int", 9),
         Col("wait_time_median", "Ожидание, мин (медиана)", "est", 11),
         Col("service_time_mean", "Обслуживание, мин (среднее)", "est", 11),
+        Col("service_time_mean_n", "Обслуживание, n", "int", 9),
         Col("service_time_median", "Обслуживание, мин (медиана)", "est", 11),
         Col("fcr_pct", "Решено с первого обращения, %", "est", 12),
+        Col("fcr_pct_n", "Решено с первого обращения, n", "int", 11),
         Col("tools", "Инструментов", "int", 11),
         Col("tools_confirmed", "Инструментов с подтвержденным эффектом", "int", 13),
         Col("decisions", "Решений в карте решений", "int", 11),
@@ -131,7 +135,7 @@ TOOL_COLUMNS = [
     Col("typed_after", "Значение после (указано)", "num", 12), Col("before", "До запуска (по замерам)", "est", 12),
     Col("before_n", "n до", "int", 8), Col("after", "После запуска (по замерам)", "est", 12),
     Col("after_n", "n после", "int", 8), Col("effect", "Изменение", "est", 11, small="effect_small_sample"),
-    Col("p_value", "p-значение", "num", 10),
+    Col("p_value", "p-значение", "p", 10),
     Col("effect_confirmed", "Эффект подтвержден", "bool", 12, small="effect_small_sample"),
     Col("conclusion", "Вывод региона", width=36), Col("file", "Файл", width=30),
 ]
@@ -198,6 +202,8 @@ class SummaryWriter:
             "text": book.add_format({"valign": "top"}),
             "int": book.add_format({"num_format": "0"}),
             "num": book.add_format({"num_format": "0.0#"}),
+            # four places, as the JSON has them: at two, p = 0.0002 read «0,0»
+            "p": book.add_format({"num_format": "0.0000"}),
             "date": book.add_format({"num_format": "dd.mm.yyyy"}),
             "small": book.add_format({"italic": True, "font_color": "#7F7F7F"}),
             "title": book.add_format({"bold": True, "font_size": 13}),
@@ -249,7 +255,7 @@ class SummaryWriter:
         """How a column's values become cells, decided once per column rather than per cell (the summary
         has over a million cells). Called only for values that are not None."""
         text_format, small_format = self.formats["text"], self.formats["small"]
-        number_format = self.formats["int" if col.kind == "int" else "num"]
+        number_format = self.formats[col.kind if col.kind in ("int", "p") else "num"]
 
         def plain(value: Any, row: dict[str, Any]) -> Cell | None:
             kind = type(value)
@@ -404,7 +410,8 @@ class SummaryWriter:
         ws.write_string(0, 0, f"Панель пилотной апробации на {s.as_of:%d.%m.%Y}",
                         self.book.add_format({"bold": True, "font_size": 14}))
         facts = [
-            ("Субъектов РФ в своде", len({r["region"] for r in s.regions})),
+            ("ЦЗН в своде", len({r["czn"] for r in s.regions if r.get("czn") != WHOLE_REGION}))
+            if s.level == "region" else ("Субъектов РФ в своде", len({r["region"] for r in s.regions})),
             ("Файлов принято", accepted),
             ("Файлов отклонено", sum(f["status"] == "rejected" for f in files)),
             ("Файлов заменено более новыми", sum(f["status"] == "superseded" for f in files)),
