@@ -442,3 +442,13 @@ def test_formula_errors_are_reported_as_for_the_file_on_disk(tmp_path: Path) -> 
     # Office.js sends the error's text, which xlwings turns into an empty cell unless asked for it
     in_excel = {(row[2], row[3], row[7], row[6]) for row in listed}
     assert {(sheet, link_formula(sheet, cell), code, message) for sheet, cell, code, message in on_disk} == in_excel
+
+
+def test_refresh_lists_on_a_workbook_it_cannot_read_says_why_instead_of_an_internal_error(tmp_path: Path) -> None:
+    path = tmp_path / "чужая.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Просто таблица"
+    book.save(path)
+    said = alerts(run("refresh_lists", payload_from_xlsx(path)))
+    assert said[0].startswith("Списки не обновлены. Не удалось определить вид книги")
+    assert "Внутренняя ошибка" not in said[0]

@@ -222,3 +222,20 @@ def test_a_running_cxexcel_serve_answers_office_js(https: bool, measurements: Pa
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_serve_on_a_taken_port_says_so_in_russian_before_announcing_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    def never(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the server must not start on a taken port")
+
+    monkeypatch.setattr(uvicorn, "run", never)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"Порт {port} уже занят другой программой" in result.output
+    assert "Сервер надстройки:" not in result.output

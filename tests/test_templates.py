@@ -302,7 +302,8 @@ def test_instruction_sheet(templates: dict[str, Path]) -> None:
     rows = CalamineWorkbook.from_path(str(templates["roadmap"])).get_sheet_by_name("Инструкция").to_python()
     text = "\n".join(str(r[0]) for r in rows)
     assert "31.08.2021; 20.09.2021; 11.10.2021; 01.11.2021" in text
-    assert "«Проверить»" in text and "cxexcel validate ФАЙЛ" in text
+    # the button and the tab as the ribbon names them (macros/customUI.xml)
+    assert "«Проверить книгу» на вкладке «Клиентский опыт»" in text and "cxexcel validate ФАЙЛ" in text
     assert KINDS["roadmap"].contact in text
     for sheet in ("Титул", "Дорожная карта", "Рабочая группа", "Совещания"):
         assert f"Лист «{sheet}»" in text

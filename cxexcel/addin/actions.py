@@ -24,6 +24,7 @@ from cxexcel.addin.marks import (
     write_check_sheet,
 )
 from cxexcel.fileio import os_error_reason
+from cxexcel.read import UnreadableWorkbook
 from cxexcel.read.normalize import normalize_title, parse_cell_ref
 from cxexcel.validate import FileResult, check_values
 from cxexcel.validate.report import counts_text
@@ -145,6 +146,10 @@ def refresh_lists_action(book: xw.Book, context: ActionContext) -> None:
         text = refresh_lists(book, desktop=context.desktop)
     except ListsUnavailable as reason:
         alert(book, str(reason), title=title)
+        return
+    except UnreadableWorkbook as error:
+        # not a standard workbook, an old template: the user's file, not a fault of the add-in
+        alert(book, f"Списки не обновлены. {error.message}", title=title, critical=True)
         return
     alert(book, text, title=title)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cxexcel.forms import catalog
+
 
 @dataclass(frozen=True)
 class ActionSpec:
@@ -19,7 +21,7 @@ class ActionSpec:
 ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "check_workbook",
-        "Проверить книгу",
+        catalog.CHECK_BUTTON,
         "Проверить книгу по стандарту и отметить ошибки в ячейках; список — на листе «Проверка»",
         "AcceptInvitation",
     ),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
+import sys
 from pathlib import Path
 
 import click
@@ -20,6 +23,24 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (taken, or not this computer's address), in Russian; None
+    when it can. Asked before the server starts: uvicorn would say it in English after «Сервер надстройки: …»."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if sys.platform != "win32":
+            # as uvicorn binds: a port left in TIME_WAIT by a server just stopped is free to it
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE or getattr(exc, "winerror", None) == 10048:
+                return (f"Порт {port} уже занят другой программой (возможно, сервер надстройки уже запущен). "
+                        "Остановите ее или укажите другой порт: --port.")
+            return f"Сервер не может слушать {host}:{port}: {exc.strerror or exc}. Проверьте --host и --port."
+    return None
 
 
 def default_url(host: str, port: int, https: bool) -> str:
@@ -74,6 +95,9 @@ def serve(host: str, port: int, public_url: str | None, cert: Path | None, key: 
         click.echo(f"Манифест записан: {write_manifest}")
         return
 
+    problem = port_problem(host, port)
+    if problem is not None:
+        raise click.ClickException(problem)
     from cxexcel.addin.server import ServerUnavailable, create_app
 
     try:

@@ -17,6 +17,9 @@ MONITORING_SHEET = "Мониторинг"
 FILES_SHEET = "Файлы"
 SUMMARY_MARKER_SHEETS = (SUMMARY_SHEET, MONITORING_SHEET, FILES_SHEET)
 CHECK_SHEET = "Проверка"
+# what the user sees of the add-in: its ribbon tab and its check button (the templates' instructions name them)
+ADDIN_TAB = "Клиентский опыт"
+CHECK_BUTTON = "Проверить книгу"
 # sheets the tools add to a workbook, never the user's data: the template's hidden drop-down lists
 # (cxexcel/template/lists.py) and the add-in's results (cxexcel/addin/dashboard.py)
 LISTS_SHEET = "_lists"

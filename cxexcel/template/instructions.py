@@ -83,8 +83,8 @@ def instruction_lines(kind: WorkbookKind, programme: Programme) -> list[Line]:
                  f"«{catalog.META_SHEET}» и «{LISTS_SHEET}»: по ним книга распознается при проверке "
                  "и своде."),
         ("heading", "Как проверить"),
-        ("text", f"В Excel нажмите кнопку «Проверить» на вкладке надстройки {ADDIN_NAME} и исправьте "
-                 "найденные ошибки."),
+        ("text", f"В Excel нажмите кнопку «{catalog.CHECK_BUTTON}» на вкладке «{catalog.ADDIN_TAB}» (надстройка "
+                 f"{ADDIN_NAME}) и исправьте найденные ошибки."),
         ("text", f"Без надстройки: выполните команду «{VALIDATE_COMMAND}» "
                  "(вместо ФАЙЛ — путь к этой книге)."),
         ("heading", "К кому обращаться"),

@@ -164,8 +164,11 @@ def write_summary_sheet(book: Book, source: TableSheet, codes: Sequence[str]) ->
     sheet.set_column(len(columns), len(columns), 28)
     sheet.set_row(0, 48)
     sheet.write_string(0, 0, code_column.title, header)
+    # formulas cannot know what the checks reject: say so where the figures are read
     sheet.write_comment(0, 0, f"Коды точек контакта, как они записаны на листе «{source.name}». Их можно заменить; "
-                        "показатели пересчитываются сами.", {"author": NOTE_AUTHOR, "x_scale": 2.2})
+                        "показатели пересчитываются сами. Формулы считают каждую строку листа как есть, в том "
+                        "числе строки с ошибками (их отмечает проверка); показатели без таких строк — на листе "
+                        f"«{catalog.DASHBOARD_SHEET}» надстройки и в своде.", {"author": NOTE_AUTHOR, "x_scale": 2.2})
     for col, column in enumerate(columns, start=1):
         sheet.write_string(0, col, column.header, header)
         sheet.write_comment(0, col, column.note, {"author": NOTE_AUTHOR, "x_scale": 2.2})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from cxexcel.addin.actions_table import ACTION_SPECS, ActionSpec
+from cxexcel.forms import catalog
 
 # one fixed id: Excel recognises a new manifest for the same server as an update, not a second add-in
 MANIFEST_ID = "fe4586dd-5c0a-4d0f-95a9-b6199e00696f"
@@ -12,7 +13,7 @@ MANIFEST_VERSION = "1.0.0.0"
 ADDIN_NAME = "Клиентский опыт: проверка"
 ADDIN_DESCRIPTION = ("Проверка книг пилотной апробации системы управления клиентским опытом "
                      "по стандарту cxexcel: ошибки в ячейках, переход по ним, списки, панель.")
-TAB_LABEL = "Клиентский опыт"
+TAB_LABEL = catalog.ADDIN_TAB
 GROUP_LABEL = "Проверка по стандарту"
 TASKPANE_LABEL = "Панель задач"
 TASKPANE_TIP = "Открыть панель надстройки с кнопками и пояснениями"
