@@ -15,6 +15,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kills worker pr
 DEADLY = "Аварийный"
 CRASH_REGION = "Удмуртская Республика"
 CRASH_NAME = f"{DEADLY}.xlsx"
+SIBLING_SECONDS = 0.25
 
 # bound when a worker imports this module: there `collect._check_one` is still cxexcel's own
 _real_check_one = collect._check_one
@@ -52,6 +54,10 @@ def _dying_check_one(args: tuple[Any, CheckSettings]) -> FileOutcome:
 
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort, as calamine's would be, without a core file
         os.abort()
+    # every other file takes a moment, so that the files in flight beside the deadly one are still in the
+    # pool when its worker dies (they break with it, and are checked again alone): without it a fast machine
+    # could finish them first, and what the tests see would depend on timing
+    time.sleep(SIBLING_SECONDS)
     return _real_check_one(args)
 
 
