@@ -477,3 +477,24 @@ def test_the_screen_of_a_regional_summary_counts_centres_and_an_early_as_of_is_s
     assert "Дата свода 01.09.2021 раньше «Отчетной даты»" in early
     assert f"(самая поздняя {AS_OF:%d.%m.%Y}): выполненное, проведенное и замеренное в них после 01.09.2021" \
         in early
+
+
+def test_monitoring_says_which_items_were_done_late(tmp_path: Path) -> None:
+    from tests.test_consolidate import build_inbox
+
+    build_inbox(tmp_path)
+    roadmap = sample_data("roadmap")
+    done = next(r for r in roadmap["Дорожная карта"] if r.get("done_date") and r.get("planned"))
+    done["done_date"] = done["planned"] + dt.timedelta(days=3)  # three days after the regulation's deadline
+    build_workbook("roadmap", tmp_path / "inbox" / "Пермский край" / "Дорожная карта.xlsx", data=roadmap)
+    out = tmp_path / "out"
+    consolidate(tmp_path / "inbox", out / "Свод.xlsx", as_of=AS_OF, json_output=out / "Свод.json", jobs=1)
+    data = json.loads((out / "Свод.json").read_text(encoding="utf-8"))
+    late = {(m["region"], m["item"]) for m in data["monitoring"] if m["done_late"]}
+    assert late == {(REGION, done["code"])}
+    sheet = openpyxl.load_workbook(out / "Свод.xlsx")[catalog.MONITORING_SHEET]
+    items = [c.value for c in sheet[2]]
+    shown = {(row[0].value, items[c]): row[c].value for row in sheet.iter_rows(min_row=4) if row[0].value
+             for c in range(1, len(items)) if row[c].value}
+    assert all(shown[key].endswith("(с опозданием)") for key in late)
+    assert not any(v.endswith("(с опозданием)") for key, v in shown.items() if key not in late)

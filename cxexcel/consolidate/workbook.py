@@ -377,10 +377,11 @@ class SummaryWriter:
                 m = cells[(region, item)]
                 fmt = self.status_formats["overdue"] if m["overdue"] else \
                     self.status_formats.get(m["status"], self.status_formats["plain"])
-                text = m["status"] + (" (просрочено)" if m["overdue"] else "")
+                text = m["status"] + (" (просрочено)" if m["overdue"] else " (с опозданием)" if m["done_late"] else "")
                 ws.write_string(r, c, self._text(text), fmt)
         legend = len(regions) + 4
-        ws.write_string(legend, 0, "Красным — просрочено на дату свода; зеленым — выполнено; "
+        ws.write_string(legend, 0, "Красным — просрочено на дату свода; зеленым — выполнено («с опозданием» — "
+                                   "позже срока по регламенту); "
                                    "желтым — в работе; серым — отменено; «нет данных» — дорожная карта "
                                    "субъекта не получена, выполнение и просрочка неизвестны.", self.formats["small"])
         ws.freeze_panes(3, 1)
