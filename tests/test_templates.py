@@ -491,6 +491,25 @@ def test_cli_bad_programme_file(tmp_path: Path) -> None:
     assert "не является корректным JSON" in result.output
 
 
+@pytest.mark.parametrize("command", ["templates", "validate", "consolidate"])
+def test_a_programme_file_with_mistakes_is_explained_in_russian(tmp_path: Path, command: str) -> None:
+    data = default_programme().model_dump(mode="json")
+    del data["items"][0]["title"]
+    data["items"][1]["deadlines"][0] = "2021-13-01"
+    data["year"] = 2022
+    bad = tmp_path / "programme.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    args = {"templates": ["templates", "--out", str(tmp_path / "t")],
+            "validate": ["validate", str(WORKBOOKS / "Участники.xlsx")],
+            "consolidate": ["consolidate", str(WORKBOOKS), "-o", str(tmp_path / "s.xlsx")]}[command]
+    result = CliRunner().invoke(cli, [*args, "--programme", str(bad)])
+    assert result.exit_code == 2  # a usage error: 1 would say «the files have errors»
+    assert "«items» № 1 «title»: нет обязательного поля" in result.output
+    assert "«items» № 2 «deadlines» № 1: не дата" in result.output
+    assert "«year»: лишнее поле" in result.output
+    assert "Field required" not in result.output and "Input should" not in result.output
+
+
 def test_cli_programme_file_is_used(tmp_path: Path) -> None:
     data = default_programme().model_dump(mode="json")
     data["version"] = "2022-01-01"

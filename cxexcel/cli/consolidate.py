@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from cxexcel.cli.options import PROCESSES, as_of_option, limits_options, load_programme_or_exit, programme_option
+from cxexcel.cli.options import (
+    PROCESSES,
+    consolidate_as_of_option,
+    limits_options,
+    load_programme_or_exit,
+    programme_option,
+)
 from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, OutputConflict, consolidate
 from cxexcel.consolidate.figures import WHOLE_REGION, Summary
 from cxexcel.consolidate.inbox import ARCHIVE_SUFFIXES
@@ -23,7 +29,7 @@ from cxexcel.validate.report_date import plausible_report_date
 @click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="ПАПКА")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Файл свода (.xlsx), например «Свод.xlsx».")
-@as_of_option
+@consolidate_as_of_option
 @click.option("--level", type=click.Choice(LEVELS), default="federal", show_default=True,
               help="federal — строка на каждый субъект РФ; region — строка на каждый ЦЗН субъекта.")
 @click.option("--json", "json_output", type=click.Path(dir_okay=False, path_type=Path), default=None,

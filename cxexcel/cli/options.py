@@ -65,11 +65,18 @@ class NumberParam(click.ParamType):
 PROCESSES = NumberParam(int, 1)
 
 
-def as_of_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--as-of", "as_of", type=DATE, default=None,
-        help="Дата, на которую оцениваются сроки (ДД.ММ.ГГГГ). По умолчанию — «Отчетная дата» книги.",
-    )(fn)
+AS_OF_HELP = "Дата, на которую оцениваются сроки (ДД.ММ.ГГГГ). По умолчанию — «Отчетная дата» каждой книги."
+CONSOLIDATE_AS_OF_HELP = (
+    "Дата свода (ДД.ММ.ГГГГ): на нее оцениваются сроки всех книг. По умолчанию свод строится на самую позднюю "
+    "«Отчетную дату» принятых книг (кроме дат позже сегодняшней), а сроки каждой книги — на ее «Отчетную дату».")
+
+
+def as_of_option(fn: Callable[..., Any], help_text: str = AS_OF_HELP) -> Callable[..., Any]:
+    return click.option("--as-of", "as_of", type=DATE, default=None, help=help_text)(fn)
+
+
+def consolidate_as_of_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return as_of_option(fn, CONSOLIDATE_AS_OF_HELP)
 
 
 def programme_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -85,7 +92,8 @@ def load_programme_or_exit(path: Path | None) -> Programme:
     try:
         return load_programme(path)
     except ProgrammeError as exc:
-        raise click.ClickException(str(exc)) from exc
+        # a usage error (exit 2), like any wrong option: 1 means «the files have errors» to scripts
+        raise click.BadParameter(str(exc), param_hint="--programme") from exc
 
 
 def expand_paths(paths: tuple[Path, ...]) -> list[Path]:

@@ -35,6 +35,7 @@ RUSSIAN = {
     "{name} {filename!r} is not writable.": "{name} {filename!r} недоступен для записи.",
     "Could not open file {filename!r}: {message}": "Не удалось открыть файл {filename!r}: {message}",
     "default: {default}": "по умолчанию: {default}",
+    "required": "обязательно",
     "file": "Файл",
     "directory": "Папка",
     "path": "Путь",

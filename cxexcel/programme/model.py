@@ -7,6 +7,7 @@ import functools
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -106,10 +107,47 @@ def load_programme(path: str | Path) -> Programme:
     try:
         return Programme.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise ProgrammeError(f"Файл программы {path} содержит ошибки: {problems}") from exc
+        problems = "; ".join(_problem(err) for err in exc.errors())
+        raise ProgrammeError(f"Файл программы {path} содержит ошибки: {problems}. Образец формата — встроенная "
+                             f"программа {DEFAULT_PROGRAMME_FILE} в папке cxexcel/programme.") from exc
+
+
+# pydantic's error types, as a coordinator editing the JSON should read them (its own texts are English)
+_PROBLEMS = {
+    "missing": "нет обязательного поля",
+    "extra_forbidden": "лишнее поле, такого в программе нет",
+    "date_parsing": "не дата; нужна дата вида \"2021-07-26\"",
+    "date_from_datetime_parsing": "не дата; нужна дата вида \"2021-07-26\"",
+    "date_from_datetime_inexact": "дата с временем; нужна дата вида \"2021-07-26\"",
+    "date_type": "не дата; нужна дата вида \"2021-07-26\"",
+    "int_parsing": "не целое число",
+    "int_type": "не целое число",
+    "int_from_float": "не целое число",
+    "string_type": "не текст; нужен текст в кавычках",
+    "bool_parsing": "нужно true или false",
+    "bool_type": "нужно true или false",
+    "list_type": "нужен список в квадратных скобках",
+    "tuple_type": "нужен список в квадратных скобках",
+    "dict_type": "нужен объект в фигурных скобках",
+    "model_type": "нужен объект в фигурных скобках",
+    "model_attributes_type": "нужен объект в фигурных скобках",
+}
+
+
+def _problem(err: Any) -> str:
+    """One validation error: where (items.0.title reads «items» № 1 «title») and what is wrong, in Russian."""
+    where: list[str] = []
+    for part in err["loc"]:
+        if isinstance(part, int):
+            where.append(f"№ {part + 1}")
+        else:
+            where.append(f"«{part}»")
+    what = _PROBLEMS.get(err["type"])
+    if what is None:
+        # our own validators raise ValueError with Russian text; anything else keeps pydantic's words
+        what = str(err["msg"]).removeprefix("Value error, ")
+    place = " ".join(where)
+    return f"{place}: {what}" if place else what
 
 
 @functools.cache
