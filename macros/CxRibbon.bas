@@ -24,8 +24,8 @@ Public Sub CxAction(control As Object)
 
     ' RunPython reads the active workbook's name and folder; without one it would stop with a VBA error
     If ActiveWorkbook Is Nothing Then
-        MsgBox "Откройте книгу, с которой нужно работать, и нажмите кнопку ещё раз." & vbNewLine & _
-               "Если книга открыта в режиме защищённого просмотра, сначала нажмите " & _
+        MsgBox "Откройте книгу, с которой нужно работать, и нажмите кнопку еще раз." & vbNewLine & _
+               "Если книга открыта в режиме защищенного просмотра, сначала нажмите " & _
                "«Разрешить редактирование».", vbInformation, "cxexcel"
         Exit Sub
     End If

@@ -357,7 +357,7 @@ def test_values_in_memory_respect_the_limits() -> None:
     result = check_values(source, limits=Limits(max_rows=20))
     assert result.workbook is not None
     too_large = [i for i in result.workbook.issues if i.code is Code.SHEET_TOO_LARGE]
-    assert too_large and "51 строк при пределе 20" in too_large[0].message
+    assert too_large and "51 строка при пределе 20" in too_large[0].message
 
 
 def test_xml_parsers_never_expand_entities(corpus: Path) -> None:
@@ -384,7 +384,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [
         ("--max-file-mb", "0.001", "file-too-large", "Файл слишком большой"),
         ("--max-unpacked-mb", "0.05", "file-too-large", "в распакованном виде"),
-        ("--max-rows", "20", "sheet-too-large", "41 строк при пределе 20"),
+        ("--max-rows", "20", "sheet-too-large", "41 строка при пределе 20"),
         ("--max-columns", "5", "sheet-too-large", "столбцов при пределе 5"),
         ("--max-cells", "100", "sheet-too-large", "при пределе 100"),
         ("--max-cell-chars", "3", "text-too-long", "длиннее 3 символов"),

@@ -285,7 +285,7 @@ def test_an_effect_of_a_few_answers_is_not_confirmed(run: dict[str, Any]) -> Non
     rows = sheet(path, "Инструменты")
     row = dict(zip(rows[0], next(r for r in rows[1:] if r[0] == KURSK and r[4] == catalog.NPS), strict=True))
     assert row["Эффект подтвержден"] == "мало данных"
-    assert row["До запуска (по замерам)"] == "мало данных (-100)"
+    assert row["До запуска (по замерам)"] == "мало данных (\u2212100)"
     assert svod_row(path, KURSK)["Инструментов с подтвержденным эффектом"] == 0
 
 

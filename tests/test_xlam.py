@@ -304,11 +304,11 @@ def test_build_refuses_sources_out_of_step(tmp_path: Path) -> None:
 
 def test_missing_xlwings_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlam_build.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(BuildError, match=re.escape("pip install cxexcel[addin]")):
+    with pytest.raises(BuildError, match=re.escape('pip install -e ".[addin]"')):
         load_sources()
     result = CliRunner().invoke(cli, ["addin", "build", "--out", "never.xlam"])
     assert result.exit_code == 1
-    assert "установите дополнение: pip install cxexcel[addin]" in result.output.lower()
+    assert 'установите дополнение в копии репозитория cxexcel: pip install -e ".[addin]"' in result.output.lower()
 
 
 # -- the built add-in ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def addin() -> None:
     "--interpreter",
     metavar="ПУТЬ",
     help="Полный путь к python.exe на компьютерах пользователей (строка Interpreter_Win листа "
-    "xlwings.conf). Если не задан, берётся из %USERPROFILE%\\.xlwings\\xlwings.conf или python из PATH.",
+    "xlwings.conf). Если не задан, берется из %USERPROFILE%\\.xlwings\\xlwings.conf или python из PATH.",
 )
 @click.option(
     "--pythonpath",

@@ -106,7 +106,8 @@ def serve(host: str, port: int, public_url: str | None, cert: Path | None, key: 
         app = create_app(config)
     except (ImportError, ServerUnavailable) as exc:
         raise click.ClickException(
-            "Сервер надстройки не установлен: выполните pip install \"cxexcel[server]\".") from exc
+            "Сервер надстройки не установлен: установите дополнение server — в копии репозитория cxexcel "
+            "pip install -e \".[server]\", из файла пакета pip install \"<файл>.whl[server]\".") from exc
     click.echo(f"Сервер надстройки: {url} (манифест: {url}/manifest.xml). Остановка — Ctrl+C.")
     uvicorn.run(app, host=host, port=port, ssl_certfile=str(cert) if cert else None,
                 ssl_keyfile=str(key) if key else None, proxy_headers=behind_proxy,

@@ -176,9 +176,9 @@ def _small_sample_key(col: Col) -> str | None:
 
 
 def _ru(number: float) -> str:
-    """A number inside a text cell, as a Russian reader writes it (a decimal comma): Excel does not localise
-    text."""
-    return f"{number:g}".replace(".", ",")
+    """A number inside a text cell, as a Russian reader writes it (a decimal comma, the minus sign the
+    headers use: «NPS — от −100 до 100»): Excel does not localise text."""
+    return f"{number:g}".replace(".", ",").replace("-", "\u2212")
 
 
 # «Панель»'s charts: the «Свод» figure each plots, and its title
@@ -377,7 +377,8 @@ class SummaryWriter:
                 m = cells[(region, item)]
                 fmt = self.status_formats["overdue"] if m["overdue"] else \
                     self.status_formats.get(m["status"], self.status_formats["plain"])
-                text = m["status"] + (" (просрочено)" if m["overdue"] else " (с опозданием)" if m["done_late"] else "")
+                late = " (с опозданием)" if m.get("done_late") else ""
+                text = m["status"] + (" (просрочено)" if m["overdue"] else late)
                 ws.write_string(r, c, self._text(text), fmt)
         legend = len(regions) + 4
         ws.write_string(legend, 0, "Красным — просрочено на дату свода; зеленым — выполнено («с опозданием» — "

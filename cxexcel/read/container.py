@@ -57,16 +57,24 @@ class Limits:
         the figures are where a scan stopped, so the sheet holds at least that much.
         """
         more = "не меньше " if at_least else ""
+        # «не меньше» asks for the genitive: не меньше 1 строки, 2 строк (without it: 1 строка, 2 строки, 5 строк)
+        row_words = ("строки", "строк", "строк") if at_least else ("строка", "строки", "строк")
+        column_words = ("столбца", "столбцов", "столбцов") if at_least else ("столбец", "столбца", "столбцов")
+        cell_words = ("ячейки", "ячеек", "ячеек") if at_least else ("ячейка", "ячейки", "ячеек")
+        value_words = ("заполненной ячейки", "заполненных ячеек", "заполненных ячеек") if at_least else \
+            ("заполненная ячейка", "заполненные ячейки", "заполненных ячеек")
         if rows > self.max_rows:
-            return f"На листе «{sheet}» {more}{count(rows)} строк при пределе {count(self.max_rows)}. Лист не прочитан."
+            return (f"На листе «{sheet}» {more}{counted(rows, *row_words)} при пределе "
+                    f"{count(self.max_rows)}. Лист не прочитан.")
         if columns > self.max_columns:
-            return (f"На листе «{sheet}» {more}{count(columns)} столбцов при пределе {count(self.max_columns)}. "
-                    "Лист не прочитан.")
+            return (f"На листе «{sheet}» {more}{counted(columns, *column_words)} при пределе "
+                    f"{count(self.max_columns)}. Лист не прочитан.")
         if rows * columns > self.max_cells:
-            return (f"На листе «{sheet}» {more}{count(rows)} строк × {count(columns)} столбцов = "
-                    f"{count(rows * columns)} ячеек при пределе {count(self.max_cells)}. Лист не прочитан.")
+            return (f"На листе «{sheet}» {more}{counted(rows, *row_words)} × {counted(columns, *column_words)} = "
+                    f"{counted(rows * columns, *cell_words)} при пределе {count(self.max_cells)}. "
+                    "Лист не прочитан.")
         if values > self.max_cells:
-            return (f"На листе «{sheet}» {more}{count(values)} заполненных ячеек при пределе "
+            return (f"На листе «{sheet}» {more}{counted(values, *value_words)} при пределе "
                     f"{count(self.max_cells)}. Лист не прочитан.")
         return None
 
@@ -77,6 +85,13 @@ DEFAULT_LIMITS = Limits()
 def count(n: int) -> str:
     """A number as Russian text writes it: 1 048 576 (non-breaking spaces between thousands)."""
     return f"{n:,}".replace(",", "\u00a0")
+
+
+def counted(n: int, one: str, few: str, many: str) -> str:
+    """A count with its noun agreeing: 1 строка, 2 202 строки, 5 строк."""
+    last, last_two = n % 10, n % 100
+    noun = one if last == 1 and last_two != 11 else few if 2 <= last <= 4 and not 12 <= last_two <= 14 else many
+    return f"{count(n)} {noun}"
 
 
 @dataclass
@@ -127,8 +142,13 @@ def _shorten(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _mb(n: float) -> str:
-    return f"{n / MB:.0f}" if n >= MB else f"{n / MB:.1f}".replace(".", ",")
+def _size(n: float) -> str:
+    """A size as a message gives it: «12 МБ», «0,5 МБ», and under 0,1 МБ in КБ (not «0,0 МБ»)."""
+    if n >= MB:
+        return f"{n / MB:.0f} МБ"
+    if n >= MB / 10:
+        return f"{n / MB:.1f} МБ".replace(".", ",")
+    return f"{max(n / 1024, 1):.0f} КБ" if n else "0 КБ"
 
 
 def open_container(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Container, zipfile.ZipFile]:
@@ -148,7 +168,7 @@ def open_container(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Contain
     if size > limits.max_file_bytes:
         raise _fail(
             UnreadableReason.TOO_LARGE,
-            f"Файл слишком большой: {_mb(size)} МБ при пределе {_mb(limits.max_file_bytes)} МБ. Файл не обработан.",
+            f"Файл слишком большой: {_size(size)} при пределе {_size(limits.max_file_bytes)}. Файл не обработан.",
         )
     try:
         with path.open("rb") as fh:
@@ -285,15 +305,15 @@ def _inspect(path: Path, archive: zipfile.ZipFile, limits: Limits) -> Container:
         if info.file_size > _RATIO_FLOOR_BYTES and ratio > limits.max_compression_ratio:
             raise _fail(
                 UnreadableReason.TOO_LARGE,
-                f"Файл подозрительно сильно сжат: часть {_shorten(name)} занимает {_mb(info.compress_size)} МБ, "
-                f"а распаковывается в {_mb(info.file_size)} МБ (в {ratio:.0f} раз при пределе "
+                f"Файл подозрительно сильно сжат: часть {_shorten(name)} занимает {_size(info.compress_size)}, "
+                f"а распаковывается в {_size(info.file_size)} (в {ratio:.0f} раз при пределе "
                 f"{limits.max_compression_ratio:.0f}). Это признак «zip-бомбы»; файл не обработан.",
             )
     if total > limits.max_uncompressed_bytes:
         raise _fail(
             UnreadableReason.TOO_LARGE,
-            f"Содержимое файла слишком велико: {_mb(total)} МБ в распакованном виде при пределе "
-            f"{_mb(limits.max_uncompressed_bytes)} МБ. Файл не обработан.",
+            f"Содержимое файла слишком велико: {_size(total)} в распакованном виде при пределе "
+            f"{_size(limits.max_uncompressed_bytes)}. Файл не обработан.",
         )
     container = Container(path=path, members=members)
     workbook = _parse_description(archive, members, "xl/workbook.xml")
@@ -343,7 +363,7 @@ def _parse_description(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipI
         return None
     if info.file_size > MAX_DESCRIPTION_BYTES:
         raise _fail(UnreadableReason.TOO_LARGE,
-                    f"Служебная часть книги {name} слишком велика ({_mb(info.file_size)} МБ). Файл не обработан.")
+                    f"Служебная часть книги {name} слишком велика ({_size(info.file_size)}). Файл не обработан.")
     try:
         root: Element = ElementTree.fromstring(read_member(archive, info))
         return root

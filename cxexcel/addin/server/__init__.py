@@ -84,7 +84,8 @@ def create_app(config: ServerConfig) -> Any:
         from xlwings_server import main as server_main
     except ImportError as exc:
         raise ServerUnavailable(
-            "xlwings Server не установлен: pip install \"cxexcel[server]\" (пакет xlwings-server)") from exc
+            "xlwings Server не установлен: установите дополнение server — в копии репозитория cxexcel "
+            "pip install -e \".[server]\", из файла пакета pip install \"<файл>.whl[server]\"") from exc
     if _configured is None:
         _extend(server_main.app, config)
         _configured = config

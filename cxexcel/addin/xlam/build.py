@@ -53,8 +53,8 @@ XLSM_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 XLAM_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
 
 NO_XLWINGS = (
-    "Для сборки надстройки нужен пакет xlwings: из него берётся модуль VBA RunPython. "
-    "Установите дополнение: pip install cxexcel[addin]"
+    "Для сборки надстройки нужен пакет xlwings: из него берется модуль VBA RunPython. "
+    "Установите дополнение в копии репозитория cxexcel: pip install -e \".[addin]\""
 )
 
 
@@ -95,7 +95,7 @@ def ribbon_buttons(custom_ui: str) -> list[RibbonButton]:
     """The ribbon's buttons in document order."""
     root = ET.fromstring(custom_ui.encode("utf-8"))
     if root.tag != f"{{{CUSTOM_UI_NS}}}customUI":
-        raise BuildError(f"{CUSTOM_UI_FILE}: корневой элемент должен быть customUI с пространством имён {CUSTOM_UI_NS}")
+        raise BuildError(f"{CUSTOM_UI_FILE}: корневой элемент должен быть customUI с пространством имен {CUSTOM_UI_NS}")
     return [
         RibbonButton(
             id=b.get("id", ""),
@@ -158,7 +158,7 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BuildError(
-            f"Не найден файл {path}. Сборка надстройки идёт из копии репозитория cxexcel "
+            f"Не найден файл {path}. Сборка надстройки идет из копии репозитория cxexcel "
             "(папка macros/ с исходниками VBA и ленты)."
         ) from None
     except UnicodeDecodeError as e:
@@ -182,7 +182,7 @@ def xlwings_vba_module() -> tuple[VbaModule, str]:
         text = path.read_bytes().decode("cp1252")
     except FileNotFoundError:
         raise BuildError(
-            f"В установленном xlwings нет файла {XLWINGS_SOURCE}. Обновите xlwings: pip install -U cxexcel[addin]"
+            f"В установленном xlwings нет файла {XLWINGS_SOURCE}. Обновите xlwings: pip install -U xlwings"
         ) from None
     text, count = re.subn(
         r'^(Public Const PROJECT_NAME As String = )"[^"]*"', rf'\1"{CONFIG_NAME}"', text, flags=re.MULTILINE
@@ -270,8 +270,8 @@ def _workbook(vba_project: bytes, settings: Mapping[str, str]) -> bytes:
         "Настройки xlwings для надстройки cxexcel: название в столбце A, значение в столбце B, строки подряд с A1.",
         "Interpreter_Win — полный путь к python.exe, в котором установлены cxexcel и xlwings.",
         "PYTHONPATH — дополнительные папки с модулями Python через точку с запятой.",
-        "Что не задано здесь, берётся из %USERPROFILE%\\.xlwings\\xlwings.conf "
-        "(его создаёт команда xlwings config create).",
+        "Что не задано здесь, берется из %USERPROFILE%\\.xlwings\\xlwings.conf "
+        "(его создает команда xlwings config create).",
     ]
     for row, note in enumerate(notes):
         sheet.write_string(row, 3, note)
