@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -82,3 +83,49 @@ def test_template_fills_give_prefilled_programme_cells_their_grey(tmp_path: Path
     fills = template_fills(read, cells)
     assert fills[("Дорожная карта", f"{title_col}{first}")] == PREFILLED_FILL
     assert fills[("Дорожная карта", f"{status_col}{first}")] is None
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_corrected_copy_beside_its_original_is_never_replaced(tmp_path: Path) -> None:
+    marked = _marked_bad_participants(tmp_path)
+    folder = tmp_path / "back"
+    folder.mkdir()
+    shutil.copyfile(tmp_path / "bad.xlsx", folder / "bad.xlsx")  # the original, still with its mistake
+    corrected = folder / "bad — проверка.xlsx"  # and the copy the region corrected, sent back beside it
+    book = openpyxl.load_workbook(marked)
+    book["Участники"]["A2"] = sample_data("participants")["Участники"][0]["event"]
+    book.save(corrected)
+    before = _sha(corrected)
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--mark", str(folder)])
+    assert result.exit_code == 1  # the original still has its mistake
+    assert _sha(corrected) == before
+    written = sorted(p.name for p in folder.glob("*.xlsx"))
+    assert written == ["bad — проверка (2).xlsx", "bad — проверка (3).xlsx", "bad — проверка.xlsx", "bad.xlsx"]
+
+
+def test_a_marked_copy_checked_again_replaces_no_other_copy(tmp_path: Path) -> None:
+    marked = _marked_bad_participants(tmp_path)
+    second = marked.parent / "bad — проверка (2).xlsx"
+    shutil.copyfile(marked, second)
+    before = _sha(marked)
+    result = CliRunner().invoke(cli, ["validate", str(second), "--mark", str(marked.parent)])
+    assert result.exit_code == 1
+    assert _sha(marked) == before  # «bad — проверка.xlsx» belongs to someone else now
+    assert (marked.parent / "bad — проверка (3).xlsx").exists()
+
+
+def test_a_hand_edited_check_sheet_cannot_break_the_copy(tmp_path: Path) -> None:
+    marked = _marked_bad_participants(tmp_path)
+    book = openpyxl.load_workbook(marked)
+    check = book[catalog.CHECK_SHEET]
+    check["D3"], check["C3"] = "A9999999", "Участники"  # beyond Excel's last row
+    check["D4"], check["C4"] = "ZZZ1", "Участники"  # beyond its last column
+    book.save(marked)
+    result = CliRunner().invoke(cli, ["validate", str(marked), "--mark", str(tmp_path / "again")])
+    assert result.exit_code == 1
+    assert "не удалось" not in result.output
+    again = openpyxl.load_workbook(tmp_path / "again" / "bad — проверка.xlsx")
+    assert again["Участники"].max_column < 100

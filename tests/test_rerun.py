@@ -172,6 +172,14 @@ def test_other_code_checks_every_file_again(warm: SimpleNamespace, spy: SimpleNa
     assert sorted(spy.checked) == sorted(workbooks)
 
 
+def test_another_reader_version_checks_every_file_again(warm: SimpleNamespace, spy: SimpleNamespace,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-calamine decides what a file holds as much as cxexcel does: an upgrade is a cold cache."""
+    monkeypatch.setattr(collect, "_installed_version", lambda package: "another")
+    assert run_json(warm.inbox, warm.out) == warm.json
+    assert sorted(spy.checked) == sorted(p for p in warm.inbox.rglob("*.xlsx") if not p.name.startswith("~$"))
+
+
 def test_a_touched_file_is_hashed_again_but_not_checked_again(warm: SimpleNamespace, spy: SimpleNamespace) -> None:
     journey = warm.inbox / PERM_JOURNEY
     info = journey.stat()

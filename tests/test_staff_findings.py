@@ -101,6 +101,25 @@ def test_an_empty_extra_sheet_is_not_parsed(tmp_path: Path, monkeypatch: pytest.
     assert "Лист1" not in parsed
 
 
+def test_a_big_extra_sheet_is_reported_without_being_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_sample("measurements", tmp_path / "m.xlsx")
+    book = openpyxl.load_workbook(path)
+    export = book.create_sheet("Выгрузка")
+    for r in range(1, 1_201):  # 1,200 rows × 10 columns: data, not a stray note
+        export.append([f"{r}-{c}" for c in range(10)])
+    book.save(path)
+    parsed: list[str] = []
+    original = CalamineSource.sheet
+
+    def sheet(self: CalamineSource, name: str) -> Any:
+        parsed.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(CalamineSource, "sheet", sheet)
+    assert at(issues_of(path), Code.SHEET_EXTRA) == [("Выгрузка", None)]
+    assert "Выгрузка" not in parsed
+
+
 def test_the_add_in_reports_an_extra_sheet_it_sends() -> None:
     data = sample_data("measurements")
     header = ["Дата*", "Код точки контакта*", "Канал*", "Метод*", "Метрика*", "Значение*"]

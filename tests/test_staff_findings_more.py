@@ -199,3 +199,8 @@ def test_the_consultation_columns_are_where_the_tests_expect(tmp_path: Path) -> 
     path = build_workbook("consultations", tmp_path / "c.xlsx", data=sample_data("consultations"))
     ws = openpyxl.load_workbook(path)["Журнал консультаций"]
     assert (ws["A1"].value, ws["I1"].value, ws["J1"].value) == ("Дата*", "Статус*", "Дата закрытия")
+
+
+@pytest.mark.parametrize("text", ["2021-09-01 99:99", "2021-09-01 1.2.3", "2021-09-01T24:00"])
+def test_an_iso_date_with_an_impossible_time_is_no_date(text: str) -> None:
+    assert parse_text_date(text) is None

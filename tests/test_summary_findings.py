@@ -498,3 +498,23 @@ def test_monitoring_says_which_items_were_done_late(tmp_path: Path) -> None:
              for c in range(1, len(items)) if row[c].value}
     assert all(shown[key].endswith("(с опозданием)") for key in late)
     assert not any(v.endswith("(с опозданием)") for key, v in shown.items() if key not in late)
+
+
+def test_a_roadmap_code_typed_as_a_number_counts_in_the_summary_as_validate_reads_it(tmp_path: Path) -> None:
+    figures = {}
+    for name, code in (("text", "1.4"), ("number", 1.4)):
+        inbox = tmp_path / name / "inbox" / REGION
+        inbox.mkdir(parents=True)
+        roadmap = sample_data("roadmap")
+        row = next(r for r in roadmap["Дорожная карта"] if r["code"] == "1.4")
+        row["code"] = code
+        build_workbook("roadmap", inbox / "ДК.xlsx", data=roadmap)
+        out = tmp_path / name / "Свод.json"
+        consolidate(inbox.parent, tmp_path / name / "Свод.xlsx", as_of=AS_OF, json_output=out, jobs=1,
+                    use_cache=False)
+        data = json.loads(out.read_text(encoding="utf-8"))
+        item = next(m for m in data["monitoring"] if m["item"] == "1.4")
+        figures[name] = (item["status"], region_row(data, REGION)["roadmap_done_pct"],
+                         region_row(data, REGION)["overdue_items"])
+    assert figures["number"] == figures["text"]
+    assert figures["number"][0] != "нет строки"

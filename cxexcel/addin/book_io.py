@@ -67,6 +67,9 @@ def _plain(value: Any) -> Any:
 FORMULA_ERRORS = frozenset({
     "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!", "#CALC!",
     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!",
+    # as a Russian Excel shows them, should a client send the displayed text
+    "#ДЕЛ/0!", "#Н/Д", "#ИМЯ?", "#ПУСТО!", "#ЧИСЛО!", "#ССЫЛКА!", "#ЗНАЧ!", "#ПЕРЕНОС!", "#ВЫЧИСЛ!",
+    "#ПОЛЕ!", "#ЗАНЯТО!", "#БЛОКИРОВАНО!", "#ПОДКЛЮЧИТЬ!", "#НЕИЗВЕСТНО!",
 })
 
 

@@ -56,11 +56,14 @@ def validate_command(paths: tuple[Path, ...], as_of: dt.date | None, output_form
         from cxexcel.validate.mark import NotMarkable, write_marked_copy
 
         taken: set[Path] = set()
+        # no copy may replace a file this run checks (a corrected copy sent back beside its original)
+        inputs = frozenset(path.resolve() for path in files)
         for result in results:
             if result.workbook is None:
                 continue
             try:
-                target = write_marked_copy(result.path, result.report().issues, mark_dir, taken, limits)
+                target = write_marked_copy(result.path, result.report().issues, mark_dir, taken, limits,
+                                           inputs, programme)
             except NotMarkable as exc:
                 click.echo(printable(f"{display_path(result.path)}: {exc}"), err=True)
                 continue

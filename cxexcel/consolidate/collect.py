@@ -9,6 +9,7 @@ import difflib
 import functools
 import gc
 import hashlib
+import importlib.metadata
 import os
 import pickle
 import re
@@ -322,10 +323,20 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _installed_version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
 def _settings_key(settings: CheckSettings) -> str:
     """What, besides a file's content, decides its outcome (computed once per run, not per file)."""
     programme = settings.programme.model_dump_json()
-    text = f"{CACHE_FORMAT}|{__version__}|{code_fingerprint()}|{settings.as_of}|{settings.limits}|{programme}"
+    # the reader decides what a file holds as much as our code does: another python-calamine, another key
+    reader = _installed_version("python-calamine")
+    text = (f"{CACHE_FORMAT}|{__version__}|{code_fingerprint()}|{reader}|{settings.as_of}|{settings.limits}|"
+            f"{programme}")
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -795,7 +806,9 @@ def _why_kept(kept: FileOutcome, older: FileOutcome, report_date: Callable[[File
     if kept_date is not None and (older_date is None or kept_date > older_date):
         missing = older.workbook is not None and older.workbook.report_date is None
         return f"отчетная дата {kept_date:%d.%m.%Y}" + ("; в этом файле она не указана" if missing else "")
-    same = f"отчетная дата у обоих {kept_date:%d.%m.%Y}" if kept_date else "отчетная дата не указана ни в одном"
+    # a date after today counts as none (report-date-future), so «not given» would be untrue of such a file
+    same = f"отчетная дата у обоих {kept_date:%d.%m.%Y}" if kept_date else \
+        "ни в одном нет отчетной даты, которую можно учесть"
     if kept.entry.mtime != older.entry.mtime:
         saved = dt.datetime.fromtimestamp(kept.entry.mtime).strftime("%d.%m.%Y %H:%M")
         return f"{same}; учтен файл, сохраненный позже ({saved}); если учесть нужно этот, уберите другой из папки"

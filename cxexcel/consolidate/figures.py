@@ -36,6 +36,7 @@ from cxexcel.validate.rules.roadmap import (
     item_code,
     max_gap_days,
     meeting_dates,
+    record_item,
 )
 
 # the pooled figures of «Свод»: JSON key prefix, metric, figure
@@ -344,7 +345,8 @@ class SummaryBuilder:
         assert wb is not None
         statuses: dict[str, Any] = {}
         for record in wb.records(ROADMAP_SHEET):
-            item = self.programme.item(item_code(record))
+            # as the rules read the row: «1,4» typed as a number is item 1.4, not a missing row
+            item = record_item(self.programme, record)
             if item is None or is_own_item(item_code(record)) or item.code in statuses:
                 continue
             statuses[item.code] = record

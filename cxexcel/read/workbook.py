@@ -182,6 +182,10 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
+# an extra sheet up to this many cells of extent is parsed to tell values from white space
+_PARSED_EXTRA_CELLS = 10_000
+
+
 def _service_sheets(kind: WorkbookKind) -> tuple[str, ...]:
     """Sheets the template, `validate --mark` or the add-in put in a workbook of `kind` besides its data."""
     sheets: tuple[str, ...] = (catalog.META_SHEET, catalog.INSTRUCTION_SHEET, catalog.LISTS_SHEET,
@@ -311,8 +315,10 @@ class WorkbookReader:
             rows, columns = source.dimensions(name)
             if not rows or not columns:
                 return False
-            if source.breach(name, self.limits) is not None:
-                return True  # over the limits by the values it holds
+            if source.breach(name, self.limits) is not None or rows * columns > _PARSED_EXTRA_CELLS:
+                # over the limits, or big enough that its values are data: said without parsing it (a sheet of
+                # white space that size is not worth the time, across thousands of files)
+                return True
             data = source.sheet(name)
         except UnreadableWorkbook:
             return True  # not readable: say so rather than drop it unseen

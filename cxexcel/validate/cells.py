@@ -38,7 +38,7 @@ MONTH_WORDS = _month_words()
 _TIME = r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:\s*г\.?)?" + _TIME + "$")
 # the text is lower-cased before it is matched: the «T» of ISO 8601 is a «t» here
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[t ]([\d:.]+))?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?$")
 # the day may stand in quotes, as in letters and orders: «01» сентября 2021 г.
 _WORD_DATE = re.compile(
     r"^(?:(\d{1,2})\s+|[«\"“„'‘](\d{1,2})[»\"”“'’]\s*)([а-яё]+)\.?\s+(\d{4})(?:\s*(?:г|года)\.?)?$")
@@ -132,6 +132,19 @@ def column_choices(col: Column) -> tuple[str, ...]:
     return col.choices
 
 
+def _with_time(date: dt.date, hours: str | None, minutes: str | None,
+               seconds: str | None) -> tuple[dt.date, str | None] | None:
+    """A date and the time typed after it, as `read_text_date` gives them; None for an impossible time."""
+    if hours is None or minutes is None:
+        return date, None
+    hour, minute, second = int(hours), int(minutes), int(seconds or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    if not hour and not minute and not second:
+        return date, None
+    return date, f"{hour}:{minute:02d}" + (f":{second:02d}" if seconds else "")
+
+
 def parse_text_date(text: str) -> dt.date | None:
     """Dates people type as text: 01.09.2021, 1.9.21, 2021-09-01, «1 сентября 2021 г.», 01.09.2021 0:00:00."""
     read = read_text_date(text)
@@ -145,19 +158,9 @@ def read_text_date(text: str) -> tuple[dt.date, str | None] | None:
     try:
         if m := _NUMERIC_DATE.match(text):
             day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            date = dt.date(year + 2000 if year < 100 else year, month, day)
-            if m.group(4) is None:
-                return date, None
-            hour, minute, second = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
-            if hour > 23 or minute > 59 or second > 59:
-                return None
-            if not hour and not minute and not second:
-                return date, None
-            return date, f"{hour}:{minute:02d}" + (f":{second:02d}" if m.group(6) else "")
+            return _with_time(dt.date(year + 2000 if year < 100 else year, month, day), *m.groups()[3:6])
         if m := _ISO_DATE.match(text):
-            date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            time = m.group(4)
-            return date, (time if time is not None and time.strip("0:.") else None)
+            return _with_time(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), *m.groups()[3:6])
         if m := _WORD_DATE.match(text):
             named = MONTH_WORDS.get(m.group(3))
             if named is not None:

@@ -50,16 +50,22 @@ MARK_SUFFIX = " — проверка"
 _MARKED_STEM = re.compile(re.escape(MARK_SUFFIX) + r"(?: \(\d+\))?$")
 
 
-def marked_copy_path(source: Path, out_dir: Path, taken: set[Path] | None = None) -> Path:
+def marked_copy_path(source: Path, out_dir: Path, taken: set[Path] | None = None,
+                     inputs: frozenset[Path] = frozenset()) -> Path:
     """«Замеры — проверка.xlsx»: a safe name within any disk's limits, numbered when two sources
     share a name (folders of different regions), so that no copy replaces another. A marked copy checked
-    again keeps its name rather than growing «— проверка — проверка», and never replaces its own source."""
+    again keeps its name rather than growing «— проверка — проверка». No copy replaces its own source, a file
+    checked in the same run (`inputs`, resolved), or, for a marked copy checked again, any file already there:
+    the other copy may be someone's corrected one."""
     suffix = ".xlsx"  # the copy is saved without macros, whatever the source was
     stem = _MARKED_STEM.sub("", source.stem) or source.stem
+    again = stem != source.stem
     source_path = source.resolve()
 
     def free(target: Path) -> bool:
-        return (taken is None or target not in taken) and target.resolve() != source_path
+        where = target.resolve()
+        return ((taken is None or where not in taken) and where != source_path and where not in inputs
+                and not (again and target.exists()))
 
     target = out_dir / safe_file_name(stem, MARK_SUFFIX + suffix)
     n = 1
@@ -67,7 +73,7 @@ def marked_copy_path(source: Path, out_dir: Path, taken: set[Path] | None = None
         n += 1
         target = out_dir / safe_file_name(stem, f"{MARK_SUFFIX} ({n}){suffix}")
     if taken is not None:
-        taken.add(target)
+        taken.add(target.resolve())
     return target
 
 
@@ -122,21 +128,22 @@ def check_markable(source: Path, limits: Limits = DEFAULT_LIMITS) -> None:
 
 
 def write_marked_copy(source: Path, issues: Sequence[Issue], out_dir: Path,
-                      taken: set[Path] | None = None, limits: Limits = DEFAULT_LIMITS) -> Path:
+                      taken: set[Path] | None = None, limits: Limits = DEFAULT_LIMITS,
+                      inputs: frozenset[Path] = frozenset(), programme: Programme | None = None) -> Path:
     """Write the marked copy into `out_dir`; the source file is only read.
 
     NotMarkable when the workbook is too big for openpyxl; other exceptions when openpyxl cannot
     open what the fast reader read (the caller reports them, the issues stand in the report).
     """
     check_markable(source, limits)
-    target = marked_copy_path(source, out_dir, taken)
+    target = marked_copy_path(source, out_dir, taken, inputs)
     with atomic_output(target) as tmp, warnings.catch_warnings():
         # openpyxl warns on stderr about what it drops from a user's file (notes on merged cells, …)
         warnings.simplefilter("ignore")
         shutil.copyfile(source, tmp)
         book = openpyxl.load_workbook(tmp)
         if catalog.CHECK_SHEET in book.sheetnames:
-            remove_earlier_marks(book, _read_or_none(source, limits))
+            remove_earlier_marks(book, _read_or_none(source, limits), programme)
         mark_book(book, issues)
         book.save(tmp)
     return target
@@ -150,6 +157,7 @@ def _read_or_none(source: Path, limits: Limits) -> ReadWorkbook | None:
 
 
 CellKey = tuple[str, str]  # (sheet name as in the workbook, A1 reference)
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 
 
 def template_fills(read: ReadWorkbook | None, cells: Iterable[CellKey],
@@ -201,7 +209,17 @@ def _is_our_note(comment: Comment) -> bool:
     return bool(paragraphs) and all(p.startswith(openings) for p in paragraphs)
 
 
-def remove_earlier_marks(book: openpyxl.Workbook, read: ReadWorkbook | None) -> int:
+def _on_a_sheet(ref: str) -> bool:
+    """An A1 reference within Excel's sheet (a hand-edited «Проверка» may hold anything)."""
+    try:
+        row, col = parse_cell_ref(ref)
+    except ValueError:
+        return False
+    return 0 <= row < EXCEL_ROWS and 0 <= col < EXCEL_COLUMNS
+
+
+def remove_earlier_marks(book: openpyxl.Workbook, read: ReadWorkbook | None,
+                         programme: Programme | None = None) -> int:
     """Undo an earlier check's marks in a marked copy (sent back corrected and checked again): the cells listed
     on its «Проверка» get the template's fill back and lose the notes this program wrote. Returns how many."""
     if catalog.CHECK_SHEET not in book.sheetnames:
@@ -218,10 +236,10 @@ def remove_earlier_marks(book: openpyxl.Workbook, read: ReadWorkbook | None) -> 
         width = len(values)
         sheet = cell_text(values[sheet_col]) if sheet_col < width else ""
         ref = cell_text(values[cell_col]).upper() if cell_col < width else ""
-        if sheet in book.sheetnames and re.fullmatch(r"[A-Z]{1,3}[1-9][0-9]{0,6}", ref):
+        if sheet in book.sheetnames and _on_a_sheet(ref):
             listed.add((sheet, ref))
     ours = {fill.fgColor.rgb[-6:].upper() for fill in FILLS.values()}
-    for (sheet, ref), colour in template_fills(read, sorted(listed)).items():
+    for (sheet, ref), colour in template_fills(read, sorted(listed), programme).items():
         cell = book[sheet][ref]
         # the alpha byte varies with who saved the copy (openpyxl writes 00): the colour is what says it is ours
         if cell.fill is not None and cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb)[-6:].upper() in ours:

@@ -10,6 +10,7 @@ from collections import Counter
 from cxexcel.forms import catalog
 from cxexcel.forms.kinds import ROADMAP
 from cxexcel.issues import Code
+from cxexcel.programme import Programme, ProgrammeItem
 from cxexcel.read.normalize import normalize_choice, normalize_name
 from cxexcel.validate.checked import Record
 from cxexcel.validate.rules.base import RuleContext, d, rule
@@ -24,6 +25,18 @@ def item_code(record: Record) -> str:
     """The «№ п/п» as typed, without a trailing dot: "1.1." is 1.1."""
     code = record.get("code")
     return "" if code is None else str(code).strip().rstrip(".")
+
+
+def record_item(programme: Programme, record: Record) -> ProgrammeItem | None:
+    """The programme item a roadmap row stands for, as the rules read it (the summary reads it the same way):
+    by its code, or by the one item a code typed as a number can be; None for own, unknown and unsure rows."""
+    code = item_code(record)
+    item = programme.item(code)
+    if item is None:
+        candidates = items_of_number(programme, code)
+        if len(candidates) == 1:
+            item = programme.item(candidates[0])
+    return item
 
 
 def is_own_item(code: str) -> bool:
@@ -48,7 +61,7 @@ def roadmap_items(ctx: RuleContext) -> None:
             _done_dates(ctx, record, code)
             continue
         item = ctx.programme.item(code)
-        if item is None and (candidates := _items_of_number(ctx, code)):
+        if item is None and (candidates := items_of_number(ctx.programme, code)):
             if len(candidates) > 1:
                 unsure.update(candidates)
                 listed = " или ".join(candidates)
@@ -81,7 +94,7 @@ def roadmap_items(ctx: RuleContext) -> None:
                    value=item.code)
 
 
-def _items_of_number(ctx: RuleContext, code: str) -> list[str]:
+def items_of_number(programme: Programme, code: str) -> list[str]:
     """The programme items a «№ п/п» typed as a number (or with a comma) may stand for: «1,4» is item
     1.4; Excel keeps «2.10» typed as a number as 2.1, so «2,1» may also be 2.10."""
     match = _NUMBER_CODE.fullmatch(code)
@@ -89,7 +102,7 @@ def _items_of_number(ctx: RuleContext, code: str) -> list[str]:
         return []
     whole, fraction = match.groups()
     found = []
-    for item in ctx.programme.items:
+    for item in programme.items:
         parts = item.code.split(".")
         if len(parts) == 2 and parts[0] == whole and fraction in (parts[1], parts[1].rstrip("0")):
             found.append(item.code)
