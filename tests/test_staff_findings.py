@@ -84,11 +84,8 @@ def test_the_templates_own_sheets_are_not_extra(tmp_path: Path, kind: str) -> No
     assert at(issues_of(empty), Code.SHEET_EXTRA) == []
 
 
-def test_an_empty_extra_sheet_is_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write_sample("measurements", tmp_path / "m.xlsx")
-    book = openpyxl.load_workbook(path)
-    book.create_sheet("Лист1")
-    book.save(path)
+def sheets_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the sheets the reader parses from now on, in order."""
     parsed: list[str] = []
     original = CalamineSource.sheet
 
@@ -97,6 +94,15 @@ def test_an_empty_extra_sheet_is_not_parsed(tmp_path: Path, monkeypatch: pytest.
         return original(self, name)
 
     monkeypatch.setattr(CalamineSource, "sheet", sheet)
+    return parsed
+
+
+def test_an_empty_extra_sheet_is_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_sample("measurements", tmp_path / "m.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Лист1")
+    book.save(path)
+    parsed = sheets_parsed(monkeypatch)
     assert at(issues_of(path), Code.SHEET_EXTRA) == []
     assert "Лист1" not in parsed
 
@@ -108,14 +114,7 @@ def test_a_big_extra_sheet_is_reported_without_being_parsed(tmp_path: Path, monk
     for r in range(1, 1_201):  # 1,200 rows × 10 columns: data, not a stray note
         export.append([f"{r}-{c}" for c in range(10)])
     book.save(path)
-    parsed: list[str] = []
-    original = CalamineSource.sheet
-
-    def sheet(self: CalamineSource, name: str) -> Any:
-        parsed.append(name)
-        return original(self, name)
-
-    monkeypatch.setattr(CalamineSource, "sheet", sheet)
+    parsed = sheets_parsed(monkeypatch)
     assert at(issues_of(path), Code.SHEET_EXTRA) == [("Выгрузка", None)]
     assert "Выгрузка" not in parsed
 
