@@ -69,7 +69,9 @@ def _name_the_target(exc: OSError, target: Path) -> None:
     named = exc.filename
     if isinstance(named, str | bytes | os.PathLike):
         path = Path(os.fsdecode(named))
-        if path.parent != target.parent or not path.name.startswith(_temp_prefix(target)):
+        # mkstemp names the file by an absolute path, the user's target may be relative («-o Свод.xlsx»)
+        same_folder = os.path.normcase(os.path.abspath(path.parent)) == os.path.normcase(os.path.abspath(target.parent))
+        if not same_folder or not path.name.startswith(_temp_prefix(target)):
             return
     elif named is not None:
         return

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,23 @@ def test_an_output_outside_the_inbox_linked_to_a_workbook_in_it_is_refused(inbox
     # writing would replace the link, but the scan would leave the workbook it points to out of the summary
     with pytest.raises(OutputConflict):
         consolidate(inbox, link, as_of=AS_OF, jobs=1)
+
+
+def test_an_output_through_another_name_of_the_inbox_is_refused(inbox: Path) -> None:
+    """A second name of the inbox folder that is no link (a mount of it, a mapped drive against its UNC path,
+    other letter case on a disk that ignores case): the guard goes by the folder's identity, not its spelling."""
+    alias = inbox.parent / "alias"
+    alias.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(inbox), str(alias)], capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip("a bind mount needs root and a system that allows it")
+    try:
+        before = snapshot(inbox)
+        with pytest.raises(OutputConflict):
+            consolidate(inbox, alias / MEASUREMENTS, as_of=AS_OF, jobs=1)
+        assert snapshot(inbox) == before
+    finally:
+        subprocess.run(["umount", str(alias)], check=False)
 
 
 def test_an_earlier_summary_in_the_inbox_is_overwritten_on_a_rerun(inbox: Path) -> None:
@@ -152,6 +170,14 @@ def test_a_failed_rename_names_the_target_not_the_temporary_file(tmp_path: Path)
         tmp.write_bytes(b"summary")
     assert raised.value.filename == str(target) and raised.value.filename2 is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Свод.xlsx"]
+
+
+def test_a_relative_target_is_named_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Свод.xlsx" / "занято").mkdir(parents=True)
+    with pytest.raises(OSError) as raised, atomic_output(Path("Свод.xlsx")) as tmp:  # as «-o Свод.xlsx» gives it
+        tmp.write_bytes(b"summary")
+    assert raised.value.filename == "Свод.xlsx"
 
 
 def test_a_failed_write_of_the_temporary_file_names_the_target(tmp_path: Path) -> None:

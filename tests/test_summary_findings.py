@@ -205,7 +205,9 @@ def test_a_regional_summary_warns_too(run: dict[str, Any], tmp_path: Path) -> No
     # the charts of a regional summary name their bars by centre
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
     categories = re.findall(r"<c:f>(.*?)</c:f>", chart_parts(tmp_path / "r.xlsx")[0])[0]
-    assert referenced_cells(book, categories) == [r["czn"] for r in data["regions"]]
+    # each centre names its bar; the region's own row says it is the whole region
+    assert referenced_cells(book, categories) == [
+        f"{r['region']}: {r['czn']}" if r["czn"] == "в целом по субъекту" else r["czn"] for r in data["regions"]]
 
 
 # --- 3. «Панель» plots no text as 0 -----------------------------------------------------------------------
@@ -486,6 +488,10 @@ def test_monitoring_says_which_items_were_done_late(tmp_path: Path) -> None:
     roadmap = sample_data("roadmap")
     done = next(r for r in roadmap["Дорожная карта"] if r.get("done_date") and r.get("planned"))
     done["done_date"] = done["planned"] + dt.timedelta(days=3)  # three days after the regulation's deadline
+    # a date after the deadline beside «В работе» or «Отменено» is no item done late
+    others = [r for r in roadmap["Дорожная карта"] if r.get("done_date") and r.get("planned") and r is not done][:2]
+    for row, status in zip(others, (catalog.STATUS_IN_PROGRESS, catalog.STATUS_CANCELLED), strict=True):
+        row.update(status=status, done_date=row["planned"] + dt.timedelta(days=3))
     build_workbook("roadmap", tmp_path / "inbox" / "Пермский край" / "Дорожная карта.xlsx", data=roadmap)
     out = tmp_path / "out"
     consolidate(tmp_path / "inbox", out / "Свод.xlsx", as_of=AS_OF, json_output=out / "Свод.json", jobs=1)
@@ -518,3 +524,24 @@ def test_a_roadmap_code_typed_as_a_number_counts_in_the_summary_as_validate_read
                          region_row(data, REGION)["overdue_items"])
     assert figures["number"] == figures["text"]
     assert figures["number"][0] != "нет строки"
+
+
+def test_a_regional_summary_of_two_regions_counts_and_labels_centres_by_region(tmp_path: Path) -> None:
+    from cxexcel.cli.consolidate import units_of
+
+    summary = Summary(AS_OF, "region", "test")
+    summary.regions += [
+        {"region": "Курская область", "czn": "ЦЗН Ленинского района", "files": {}, "answers": 40},
+        {"region": "Курская область", "czn": "в целом по субъекту", "files": {}, "answers": 40},
+        {"region": "Пермский край", "czn": "ЦЗН Ленинского района", "files": {}, "answers": 50},
+        {"region": "Пермский край", "czn": "в целом по субъекту", "files": {}, "answers": 50},
+    ]
+    assert units_of(summary) == "ЦЗН: 2"  # two centres of one name, in two regions
+    path = tmp_path / "s.xlsx"
+    write_summary_xlsx(summary, path)
+    panel = openpyxl.load_workbook(path)[catalog.DASHBOARD_SHEET]
+    labels = [panel.cell(row=r, column=27).value for r in range(3, 7)]
+    assert labels == ["Курская область: ЦЗН Ленинского района", "Курская область: в целом по субъекту",
+                      "Пермский край: ЦЗН Ленинского района", "Пермский край: в целом по субъекту"]
+    facts = {row[0].value: row[1].value for row in panel.iter_rows(min_row=2, max_col=2) if row[0].value}
+    assert facts.get("ЦЗН в своде") == 2

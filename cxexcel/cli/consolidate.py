@@ -96,7 +96,8 @@ def run_with_progress(inbox: Path, output: Path, **kwargs: object) -> Consolidat
 def units_of(s: Summary) -> str:
     """«Субъектов РФ: 3», or in a regional summary the centres it holds: «ЦЗН: 12»."""
     if s.level == "region":
-        return f"ЦЗН: {len({r['czn'] for r in s.regions if r.get('czn') != WHOLE_REGION})}"
+        # by region and name: two regions may each have a «ЦЗН Ленинского района»
+        return f"ЦЗН: {len({(r['region'], r['czn']) for r in s.regions if r.get('czn') != WHOLE_REGION})}"
     return f"Субъектов РФ: {len({r['region'] for r in s.regions})}"
 
 

@@ -135,14 +135,30 @@ def check_outputs(inbox: Path, output: Path, json_output: str | Path | None) -> 
 
 
 def _check_not_an_input(inbox: Path, path: Path, argument: str, what: str) -> None:
-    folder = inbox.resolve()
+    try:
+        folder = os.stat(inbox)
+    except OSError:
+        return  # no inbox: the scan says so; nothing of it can be overwritten
     # where the rename lands (a link there is replaced) and the file the scan would leave out (the link's target)
     for where in (path.parent.resolve() / path.name, path.resolve()):
-        if where.is_relative_to(folder) and os.path.lexists(where) and not _earlier_output(path):
+        if os.path.lexists(where) and _within(folder, where) and not _earlier_output(path):
             raise OutputConflict(argument, f"«{display_path(path)}» — файл из папки входящих «{display_path(inbox)}», "
                                            f"а не прежний свод cxexcel: {what} записался бы на его место, и этот файл "
                                            "пропал бы вместе с его данными. Укажите другой файл, например вне папки "
                                            "входящих.")
+
+
+def _within(folder: os.stat_result, path: Path) -> bool:
+    """Whether `path` lies inside the folder whose stat is given. By identity, not by spelling: another name
+    for the inbox (a mount of it, a mapped drive against its UNC path, other letter case on a disk that
+    ignores case) is still the inbox."""
+    for parent in path.parents:
+        try:
+            if os.path.samestat(os.stat(parent), folder):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -465,8 +465,10 @@ class SummaryBuilder:
                 "overdue": overdue,
                 "deadline": item.final_deadline.isoformat() if item.final_deadline else None,
                 "done_date": done_date.isoformat() if done_date else None,
-                "done_late": None if found is None else
-                bool(done_date and item.final_deadline and done_date > item.final_deadline),
+                # as «Свод» counts it: an item done, after its deadline (a date beside «В работе» is not)
+                "done_late": None if found is None else bool(
+                    status == catalog.STATUS_DONE and done_date and item.final_deadline
+                    and done_date > item.final_deadline),
             })
 
     # --- lists --------------------------------------------------------------------------------

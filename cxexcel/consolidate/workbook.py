@@ -412,7 +412,7 @@ class SummaryWriter:
         ws.write_string(0, 0, f"Панель пилотной апробации на {s.as_of:%d.%m.%Y}",
                         self.book.add_format({"bold": True, "font_size": 14}))
         facts = [
-            ("ЦЗН в своде", len({r["czn"] for r in s.regions if r.get("czn") != WHOLE_REGION}))
+            ("ЦЗН в своде", len({(r["region"], r["czn"]) for r in s.regions if r.get("czn") != WHOLE_REGION}))
             if s.level == "region" else ("Субъектов РФ в своде", len({r["region"] for r in s.regions})),
             ("Файлов принято", accepted),
             ("Файлов отклонено", sum(f["status"] == "rejected" for f in files)),
@@ -453,9 +453,15 @@ class SummaryWriter:
         ws.write_string(CHART_DATA_ROW, CHART_DATA_COL, "ЦЗН" if level == "region" else "Субъект РФ", self.header)
         for n, (_, title) in enumerate(CHARTS, start=1):
             ws.write_string(CHART_DATA_ROW, CHART_DATA_COL + n, title, self.header)
+        several = len({row.get("region") for row in self.summary.regions}) > 1
         for r, row in enumerate(self.summary.regions, start=CHART_DATA_ROW + 1):
-            # at region level «Свод» has a row per centre: the centre names the bar
-            label = row.get("czn") if level == "region" else row.get("region")
+            # at region level «Свод» has a row per centre: the centre names the bar, with its region when the
+            # summary holds several (two may each have a «ЦЗН Ленинского района»), and the region's own row
+            # says it is the whole region
+            label = row.get("region")
+            if level == "region":
+                czn = row.get("czn")
+                label = f"{row.get('region')}: {czn}" if several or czn == WHOLE_REGION else czn
             ws.write_string(r, CHART_DATA_COL, self._text(str(label or "")))
             for n, (key, _) in enumerate(CHARTS, start=1):
                 value = row.get(key)
