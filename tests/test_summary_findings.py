@@ -545,3 +545,9 @@ def test_a_regional_summary_of_two_regions_counts_and_labels_centres_by_region(t
                       "Пермский край: ЦЗН Ленинского района", "Пермский край: в целом по субъекту"]
     facts = {row[0].value: row[1].value for row in panel.iter_rows(min_row=2, max_col=2) if row[0].value}
     assert facts.get("ЦЗН в своде") == 2
+
+
+def test_a_space_between_digits_still_tells_centres_apart() -> None:
+    assert centre_key(REGION, "ЦЗН № 1 1") != centre_key(REGION, "ЦЗН № 11")
+    assert centre_key(REGION, "ЦЗН №11") == centre_key(REGION, "ЦЗН № 11")
+    assert centre_key(REGION, "ОГКУ «ЦЗН г.Курска»") == centre_key(REGION, "ОГКУ «ЦЗН г. Курска»")

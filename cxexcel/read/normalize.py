@@ -24,6 +24,7 @@ def clean_text(value: str) -> str:
     return _SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
 
 
+_SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<!\d) | (?!\d)")
 # thousands of cells repeat a few dozen values: remember the answers
 @functools.lru_cache(maxsize=1 << 16)
 def normalize_title(value: str) -> str:
@@ -32,6 +33,7 @@ def normalize_title(value: str) -> str:
     return text.rstrip("*").rstrip()
 
 
+_SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<!\d) | (?!\d)")
 # thousands of cells repeat a few dozen values: remember the answers
 @functools.lru_cache(maxsize=1 << 16)
 def normalize_choice(value: str) -> str:
@@ -40,6 +42,7 @@ def normalize_choice(value: str) -> str:
     return _SPACES.sub(" ", text.translate(_LOOKALIKES).translate(_DASHES).replace(" - ", "-")).strip()
 
 
+_SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<!\d) | (?!\d)")
 # thousands of cells repeat a few dozen values: remember the answers
 @functools.lru_cache(maxsize=1 << 16)
 def normalize_name(value: str) -> str:
@@ -47,12 +50,14 @@ def normalize_name(value: str) -> str:
     return _SPACES.sub(" ", normalize_choice(_QUOTES.sub(" ", value))).strip()
 
 
+_SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<!\d) | (?!\d)")
 # thousands of cells repeat a few dozen values: remember the answers
 @functools.lru_cache(maxsize=1 << 16)
 def normalize_unit_name(value: str) -> str:
     """A region's or centre's name as files of one unit are matched (FORMS.md §2): `normalize_name` with no
     white space at all, since «г.Курска» and «г. Курска» are one centre however the space was typed."""
-    return normalize_name(value).replace(" ", "")
+    # a space between two digits is kept: «ЦЗН № 1 1» and «ЦЗН № 11» are not one centre
+    return _SPACE_NOT_BETWEEN_DIGITS.sub("", normalize_name(value))
 
 
 def column_letter(index: int) -> str:
