@@ -239,3 +239,14 @@ def test_serve_on_a_taken_port_says_so_in_russian_before_announcing_itself(monke
     assert result.exit_code == 1
     assert f"Порт {port} уже занят другой программой" in result.output
     assert "Сервер надстройки:" not in result.output
+
+
+def test_serve_names_an_ipv6_host_in_brackets_and_takes_localhost_in_any_case(tmp_path: Path) -> None:
+    from cxexcel.cli.serve import default_url, is_loopback
+
+    assert default_url("2001:db8::1", 8000, True) == "https://[2001:db8::1]:8000"
+    assert default_url("::1", 8000, False) == "http://localhost:8000"
+    assert is_loopback("LOCALHOST")
+    manifest = tmp_path / "m.xml"
+    result = CliRunner().invoke(cli, ["serve", "--host", "LOCALHOST", "--write-manifest", str(manifest)])
+    assert result.exit_code == 0, result.output

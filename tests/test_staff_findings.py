@@ -351,3 +351,32 @@ def test_a_whitespace_correction_says_what_was_corrected(typed: str, what: str) 
     assert [i.code for i in issues] == [Code.CHOICE_CORRECTED]
     text = issues[0].message
     assert what in text and text.count(f"«{REGION}»") == 1, text
+
+
+def test_a_copy_of_the_title_sheet_is_reported_and_the_book_still_read(tmp_path: Path) -> None:
+    path = write_sample("roadmap", tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.copy_worksheet(book[catalog.TITLE_SHEET]).title = f"{catalog.TITLE_SHEET} (2)"
+    book.save(path)
+    issues = issues_of(path)
+    assert at(issues, Code.SHEET_EXTRA) == [(f"{catalog.TITLE_SHEET} (2)", None)]
+    assert f"Перенесите данные на лист «{catalog.TITLE_SHEET}»" in message(issues, Code.SHEET_EXTRA)
+
+
+@pytest.mark.parametrize("typed", ["0,5%", "1%", ",5%"])
+def test_a_percent_typed_with_its_sign_is_not_called_a_fraction(tmp_path: Path, typed: str) -> None:
+    data = sample_data("final_report")
+    data["Отчет"]["csat_before"] = typed  # «CSAT до, %»
+    path = build_workbook("final_report", tmp_path / "f.xlsx", data=data)
+    issues = issues_of(path)
+    assert at(issues, Code.NUMBER_AS_TEXT)
+    assert not at(issues, Code.PERCENT_AS_FRACTION)
+
+
+@pytest.mark.parametrize("typed", ["Не выполнено", "Невыполнено", "Не отменено"])
+def test_no_hint_turns_a_negation_into_its_opposite(tmp_path: Path, typed: str) -> None:
+    data = sample_data("roadmap")
+    data["Дорожная карта"][0]["status"] = typed
+    path = build_workbook("roadmap", tmp_path / "r.xlsx", data=data)
+    said = [i.message for i in issues_of(path) if i.code is Code.CHOICE]
+    assert said and "Возможно, имелось в виду" not in said[0]

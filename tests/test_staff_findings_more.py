@@ -133,10 +133,14 @@ def test_a_completion_date_before_the_pilot_is_warned_on_programme_and_own_rows(
     rows[done[1]]["done_date"] = pilot_start                  # the first day of the pilot is within it
     first = len(rows) + 2
     rows += [
+        # a region's own step a year and more before the pilot: the year mistyped
         {"code": "Р.1", "title": "Опрос", "responsible": "Я", "status": catalog.STATUS_DONE,
-         "done_date": dt.date(2021, 7, 25)},
+         "done_date": dt.date(2012, 7, 25)},
         {"code": "Р.2", "title": "Семинар", "responsible": "Я", "status": catalog.STATUS_DONE,
          "done_date": dt.date(2021, 9, 1)},
+        # an order signed the day before the pilot to prepare it: a region's own step may come first
+        {"code": "Р.3", "title": "Приказ", "responsible": "Я", "status": catalog.STATUS_DONE,
+         "done_date": dt.date(2021, 7, 25)},
     ]
     path = build_workbook("roadmap", tmp_path / "r.xlsx", data=data)
     issues = issues_of(path)
@@ -146,7 +150,7 @@ def test_a_completion_date_before_the_pilot_is_warned_on_programme_and_own_rows(
     assert all(i.severity is Severity.WARNING and i.column == "Дата выполнения" for i in found)
     assert ("дата выполнения 01.09.2012 раньше начала пилотной апробации (26.07.2021); проверьте год."
             in found[0].message)
-    assert "25.07.2021" in found[1].message
+    assert "25.07.2012" in found[1].message
 
 
 # 4. The consultations log: a closing date on an open consultation, dates after the report date.

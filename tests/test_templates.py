@@ -510,6 +510,22 @@ def test_a_programme_file_with_mistakes_is_explained_in_russian(tmp_path: Path, 
     assert "Field required" not in result.output and "Input should" not in result.output
 
 
+def test_more_programme_mistakes_are_explained_and_a_boolean_cadence_refused(tmp_path: Path) -> None:
+    data = default_programme().model_dump(mode="json")
+    data["items"][0]["code"] = "1,1"
+    meeting = next(i for i in data["items"] if i.get("cadence_days"))
+    meeting["cadence_days"] = True  # JSON's true must not pass for a one-day cadence
+    data["items"][1]["deadlines"] = [20210731]
+    bad = tmp_path / "programme.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["templates", "--out", str(tmp_path / "t"), "--programme", str(bad)])
+    assert result.exit_code == 2
+    assert "«items» № 1 «code»: номер пункта пишется цифрами через точку" in result.output
+    assert "«cadence_days»" in result.output
+    assert "«items» № 2 «deadlines» № 1: не дата; нужна дата в кавычках" in result.output
+    assert "should" not in result.output and "Input" not in result.output
+
+
 def test_cli_programme_file_is_used(tmp_path: Path) -> None:
     data = default_programme().model_dump(mode="json")
     data["version"] = "2022-01-01"

@@ -17,7 +17,7 @@ LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 
 
 def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
+    if host.lower() in LOOPBACK_NAMES:  # host names ignore case: LOCALHOST is localhost
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -45,6 +45,8 @@ def port_problem(host: str, port: int) -> str | None:
 
 def default_url(host: str, port: int, https: bool) -> str:
     name = "localhost" if is_loopback(host) or host in ("0.0.0.0", "::") else host
+    if ":" in name:
+        name = f"[{name}]"  # an IPv6 address in a URL stands in brackets: https://[2001:db8::1]:8000
     return f"{'https' if https else 'http'}://{name}:{port}"
 
 

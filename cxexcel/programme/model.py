@@ -31,7 +31,8 @@ class ProgrammeItem(BaseModel):
     responsible: str
     result: str
     materials: str = ""
-    cadence_days: int | None = Field(default=None, gt=0)
+    # strict: JSON's true would otherwise pass for a cadence of 1 day
+    cadence_days: int | None = Field(default=None, gt=0, strict=True)
     # codes under which the item may appear in a filled workbook (source typos)
     aliases: tuple[str, ...] = ()
 
@@ -116,10 +117,14 @@ def load_programme(path: str | Path) -> Programme:
 _PROBLEMS = {
     "missing": "нет обязательного поля",
     "extra_forbidden": "лишнее поле, такого в программе нет",
-    "date_parsing": "не дата; нужна дата вида \"2021-07-26\"",
-    "date_from_datetime_parsing": "не дата; нужна дата вида \"2021-07-26\"",
-    "date_from_datetime_inexact": "дата с временем; нужна дата вида \"2021-07-26\"",
-    "date_type": "не дата; нужна дата вида \"2021-07-26\"",
+    "date_parsing": "не дата; нужна дата в кавычках вида \"2021-07-26\"",
+    "date_from_datetime_parsing": "не дата; нужна дата в кавычках вида \"2021-07-26\"",
+    # a number is read as seconds since 1970: 20210731 is no date anyone meant
+    "date_from_datetime_inexact": "не дата; нужна дата в кавычках вида \"2021-07-26\"",
+    "date_type": "не дата; нужна дата в кавычках вида \"2021-07-26\"",
+    "string_pattern_mismatch": "номер пункта пишется цифрами через точку, в кавычках, например \"2.1.9\"",
+    "greater_than": "нужно число больше нуля",
+    "greater_than_equal": "нужно число не меньше нуля",
     "int_parsing": "не целое число",
     "int_type": "не целое число",
     "int_from_float": "не целое число",

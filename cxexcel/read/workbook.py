@@ -304,7 +304,9 @@ class WorkbookReader:
             original = next((t for n, t in by_length
                              if normalized.startswith(n) and not normalized[len(n):len(n) + 1].isalpha()), None)
             if original is not None:
-                what = "строки" if isinstance(kind.sheet(original), TableSheet) else "данные"
+                # «Титул» is every kind's, not one of `kind.sheets`: its copy holds fields, not rows
+                table = original != catalog.TITLE_SHEET and isinstance(kind.sheet(original), TableSheet)
+                what = "строки" if table else "данные"
                 text += f" Перенесите {what} на лист «{original}»."
             self._issue(Code.SHEET_EXTRA, text, sheet=name)
 

@@ -402,7 +402,9 @@ class CellChecker:
             self.issue(Code.OUT_OF_RANGE, place, value,
                        f"значение {format_value(value)} вне допустимого диапазона {range_text(col)}.")
             return None
-        if is_percent(col) and 0 < value <= 1:
+        # «0,5%» typed with its sign is half a percent, as read: only a bare fraction may be a lost «50%»
+        typed_sign = isinstance(raw, str) and raw.strip().endswith("%")
+        if is_percent(col) and 0 < value <= 1 and not typed_sign:
             self.issue(Code.PERCENT_AS_FRACTION, place, value, _fraction_text(value))
         return int(value) if col.type is ColumnType.INTEGER else value
 
@@ -491,7 +493,14 @@ def _clear_match(typed: str, index: dict[str, str]) -> str | None:
         return None
     if len(ratios) > 1 and ratios[0][0] - ratios[1][0] < _HINT_MARGIN:
         return None
+    # «Не выполнено» is close to «Выполнено» in letters and its opposite in meaning: no hint across a «не»
+    if _negated(typed) != _negated(normalize_choice(ratios[0][1])):
+        return None
     return ratios[0][1]
+
+
+def _negated(normalized: str) -> bool:
+    return normalized.startswith("не")
 
 
 def _whitespace_fixed(text: str) -> str:

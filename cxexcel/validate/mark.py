@@ -24,6 +24,7 @@ from cxexcel.read import DEFAULT_LIMITS, Limits, ReadWorkbook, UnreadableWorkboo
 from cxexcel.read.container import count, open_container, scan_sheet
 from cxexcel.read.normalize import normalize_title, parse_cell_ref
 from cxexcel.template.styles import PREFILLED_FILL
+from cxexcel.validate.rules.roadmap import code_item
 
 FILLS = {
     Severity.ERROR: PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
@@ -179,8 +180,9 @@ def template_fills(read: ReadWorkbook | None, cells: Iterable[CellKey],
         if not grey_columns or "code" not in table.columns:
             continue
         code_at = table.keys.index("code")
+        # as the rules read the code: «1,4» and 1.4 typed as a number are item 1.4 too
         programme_rows = {row.row for row in table.rows
-                          if programme.item(cell_text(row.values[code_at])) is not None}
+                          if code_item(programme, cell_text(row.values[code_at]).rstrip(".")) is not None}
         for sheet, ref in fills:
             if sheet != table.sheet_name:
                 continue

@@ -17,6 +17,8 @@ from cxexcel.validate.rules.base import RuleContext, d, rule
 
 ROADMAP_SHEET, TEAM_SHEET, MEETINGS_SHEET = (s.name for s in ROADMAP.sheets)
 _OWN_PREFIX = normalize_choice(catalog.OWN_ITEM_PREFIX)
+# how long before the pilot a region's own preparatory step may be done without a «проверьте год»
+OWN_ITEM_LEAD_DAYS = 365
 # a «№ п/п» typed as a number, as the checker writes it: «1,4» (whole numbers have no item of their own)
 _NUMBER_CODE = re.compile(r"(\d+),(\d+)")
 
@@ -30,7 +32,11 @@ def item_code(record: Record) -> str:
 def record_item(programme: Programme, record: Record) -> ProgrammeItem | None:
     """The programme item a roadmap row stands for, as the rules read it (the summary reads it the same way):
     by its code, or by the one item a code typed as a number can be; None for own, unknown and unsure rows."""
-    code = item_code(record)
+    return code_item(programme, item_code(record))
+
+
+def code_item(programme: Programme, code: str) -> ProgrammeItem | None:
+    """The programme item of a «№ п/п» as typed (see `record_item`)."""
     item = programme.item(code)
     if item is None:
         candidates = items_of_number(programme, code)
@@ -117,8 +123,11 @@ def _done_dates(ctx: RuleContext, record: Record, code: str) -> None:
     if status == catalog.STATUS_DONE and done is None and "done_date" in record.letters:
         ctx.at(Code.DONE_WITHOUT_DATE, ROADMAP_SHEET, record, "done_date",
                f"пункт {code} отмечен «{catalog.STATUS_DONE}», но не указана дата выполнения.")
-    if done is not None and done < ctx.programme.pilot_start:
-        # nothing of the programme is done before it begins: most often a typo of the year (2012 for 2021)
+    # nothing of the programme is done before it begins: most often a typo of the year (2012 for 2021); a
+    # region's own step (an order signed to prepare) may come a little before, so its row is judged by the year
+    earliest = ctx.programme.pilot_start if not is_own_item(code) else \
+        ctx.programme.pilot_start - dt.timedelta(days=OWN_ITEM_LEAD_DAYS)
+    if done is not None and done < earliest:
         ctx.at(Code.DATE_OUT_OF_PILOT, ROADMAP_SHEET, record, "done_date",
                f"дата выполнения {d(done)} раньше начала пилотной апробации ({d(ctx.programme.pilot_start)}); "
                "проверьте год.")
