@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import openpyxl
@@ -491,14 +492,20 @@ def test_cli_bad_programme_file(tmp_path: Path) -> None:
     assert "не является корректным JSON" in result.output
 
 
+def programme_file(folder: Path, data: dict[str, Any]) -> Path:
+    """A programme JSON as a coordinator would hand-edit it."""
+    path = folder / "programme.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("command", ["templates", "validate", "consolidate"])
 def test_a_programme_file_with_mistakes_is_explained_in_russian(tmp_path: Path, command: str) -> None:
     data = default_programme().model_dump(mode="json")
     del data["items"][0]["title"]
     data["items"][1]["deadlines"][0] = "2021-13-01"
     data["year"] = 2022
-    bad = tmp_path / "programme.json"
-    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    bad = programme_file(tmp_path, data)
     args = {"templates": ["templates", "--out", str(tmp_path / "t")],
             "validate": ["validate", str(WORKBOOKS / "Участники.xlsx")],
             "consolidate": ["consolidate", str(WORKBOOKS), "-o", str(tmp_path / "s.xlsx")]}[command]
@@ -516,9 +523,8 @@ def test_more_programme_mistakes_are_explained_and_a_boolean_cadence_refused(tmp
     meeting = next(i for i in data["items"] if i.get("cadence_days"))
     meeting["cadence_days"] = True  # JSON's true must not pass for a one-day cadence
     data["items"][1]["deadlines"] = [20210731]
-    bad = tmp_path / "programme.json"
-    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["templates", "--out", str(tmp_path / "t"), "--programme", str(bad)])
+    result = CliRunner().invoke(cli, ["templates", "--out", str(tmp_path / "t"), "--programme",
+                                      str(programme_file(tmp_path, data))])
     assert result.exit_code == 2
     assert "«items» № 1 «code»: номер пункта пишется цифрами через точку" in result.output
     assert "«cadence_days»" in result.output
