@@ -17,14 +17,22 @@ from cxexcel.addin.book_io import (
     values_source,
     write_block,
 )
-from cxexcel.forms import KINDS, catalog
+from cxexcel.forms import catalog
 from cxexcel.issues import SEVERITY_RU, Issue, Severity
 from cxexcel.programme import Programme
 from cxexcel.read import read_values
 from cxexcel.read.normalize import normalize_title, parse_cell_ref
 from cxexcel.template.styles import PREFILLED_FILL
 from cxexcel.validate.cells import format_value
-from cxexcel.validate.mark import CHECK_HEADERS, CHECK_WIDTHS, FILLS, CellKey, cell_text, template_fills
+from cxexcel.validate.mark import (
+    CHECK_HEADERS,
+    CHECK_WIDTHS,
+    FILLS,
+    CellKey,
+    cell_text,
+    prefilled_columns,
+    template_fills,
+)
 
 CHECK_SHEET = catalog.CHECK_SHEET
 # The add-in's own state, one more column of «Проверка»: what it did to the issue's cell,
@@ -111,17 +119,11 @@ def read_check_state(book: xw.Book) -> CheckState | None:
     return CheckState(tuple(found))
 
 
-def _sheets_with_prefilled_columns() -> set[str]:
-    """Declared names of the sheets that have prefilled columns, across every kind."""
-    return {table.name for kind in KINDS.values() for table in kind.table_sheets
-            if any(c.prefilled for c in table.columns)}
-
-
 def template_colours(book: xw.Book, cells: Iterable[CellKey],
                      programme: Programme | None = None) -> dict[CellKey, str | None]:
     """The fill each cell has in the template: grey in a programme row's prefilled column, else none."""
     cells = list(cells)
-    names = {normalize_title(n) for n in _sheets_with_prefilled_columns()}
+    names = {normalize_title(n) for n in prefilled_columns()}
     involved = {sheet for sheet, _ in cells if normalize_title(sheet) in names}
     if not involved:
         return dict.fromkeys(cells)

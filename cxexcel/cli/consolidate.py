@@ -16,7 +16,7 @@ from cxexcel.cli.options import (
     programme_option,
 )
 from cxexcel.consolidate import LEVELS, ConsolidationResult, FileStatus, OutputConflict, consolidate
-from cxexcel.consolidate.figures import WHOLE_REGION, Summary
+from cxexcel.consolidate.figures import Summary
 from cxexcel.consolidate.inbox import ARCHIVE_SUFFIXES
 from cxexcel.fileio import os_error_reason, printable
 from cxexcel.issues import Code
@@ -95,10 +95,7 @@ def run_with_progress(inbox: Path, output: Path, **kwargs: object) -> Consolidat
 
 def units_of(s: Summary) -> str:
     """«Субъектов РФ: 3», or in a regional summary the centres it holds: «ЦЗН: 12»."""
-    if s.level == "region":
-        # by region and name: two regions may each have a «ЦЗН Ленинского района»
-        return f"ЦЗН: {len({(r['region'], r['czn']) for r in s.regions if r.get('czn') != WHOLE_REGION})}"
-    return f"Субъектов РФ: {len({r['region'] for r in s.regions})}"
+    return f"ЦЗН: {s.centre_count()}" if s.level == "region" else f"Субъектов РФ: {s.region_count()}"
 
 
 def summary_screen(result: ConsolidationResult) -> str:

@@ -74,6 +74,13 @@ class Summary:
     issues: list[dict[str, Any]] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)
 
+    def centre_count(self) -> int:
+        """Centres of a regional summary, by region and name: two regions may each have a «ЦЗН Ленинского района»."""
+        return len({(r["region"], r.get("czn")) for r in self.regions if r.get("czn") not in (None, WHOLE_REGION)})
+
+    def region_count(self) -> int:
+        return len({r["region"] for r in self.regions})
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": 1,

@@ -412,8 +412,7 @@ class SummaryWriter:
         ws.write_string(0, 0, f"Панель пилотной апробации на {s.as_of:%d.%m.%Y}",
                         self.book.add_format({"bold": True, "font_size": 14}))
         facts = [
-            ("ЦЗН в своде", len({(r["region"], r["czn"]) for r in s.regions if r.get("czn") != WHOLE_REGION}))
-            if s.level == "region" else ("Субъектов РФ в своде", len({r["region"] for r in s.regions})),
+            ("ЦЗН в своде", s.centre_count()) if s.level == "region" else ("Субъектов РФ в своде", s.region_count()),
             ("Файлов принято", accepted),
             ("Файлов отклонено", sum(f["status"] == "rejected" for f in files)),
             ("Файлов заменено более новыми", sum(f["status"] == "superseded" for f in files)),

@@ -87,11 +87,15 @@ def count(n: int) -> str:
     return f"{n:,}".replace(",", "\u00a0")
 
 
+def plural_noun(n: int, one: str, few: str, many: str) -> str:
+    """The noun agreeing with n: строка (1, 21), строки (2–4, 22), строк (5, 11–14)."""
+    last, last_two = n % 10, n % 100
+    return one if last == 1 and last_two != 11 else few if 2 <= last <= 4 and not 12 <= last_two <= 14 else many
+
+
 def counted(n: int, one: str, few: str, many: str) -> str:
     """A count with its noun agreeing: 1 строка, 2 202 строки, 5 строк."""
-    last, last_two = n % 10, n % 100
-    noun = one if last == 1 and last_two != 11 else few if 2 <= last <= 4 and not 12 <= last_two <= 14 else many
-    return f"{count(n)} {noun}"
+    return f"{count(n)} {plural_noun(n, one, few, many)}"
 
 
 @dataclass

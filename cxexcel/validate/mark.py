@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import shutil
 import warnings
@@ -161,21 +162,28 @@ CellKey = tuple[str, str]  # (sheet name as in the workbook, A1 reference)
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 
 
+@functools.cache
+def prefilled_columns() -> dict[str, frozenset[str]]:
+    """Declared sheet name -> keys of its columns the template fills from the programme (grey), every kind."""
+    found: dict[str, set[str]] = {}
+    for kind in KINDS.values():
+        for declaration in kind.table_sheets:
+            keys = {c.key for c in declaration.columns if c.prefilled}
+            if keys:
+                found.setdefault(declaration.name, set()).update(keys)
+    return {name: frozenset(keys) for name, keys in found.items()}
+
+
 def template_fills(read: ReadWorkbook | None, cells: Iterable[CellKey],
                    programme: Programme | None = None) -> dict[CellKey, str | None]:
     """The fill each cell has in the template: grey in a programme row's prefilled column, else none."""
     fills: dict[CellKey, str | None] = dict.fromkeys(cells)
     if read is None:
         return fills
-    prefilled: dict[str, set[str]] = {}
-    for kind in KINDS.values():
-        for declaration in kind.table_sheets:
-            keys = {c.key for c in declaration.columns if c.prefilled}
-            if keys:
-                prefilled.setdefault(declaration.name, set()).update(keys)
+    prefilled = prefilled_columns()
     programme = programme or default_programme()
     for declared, table in read.tables.items():
-        keys = prefilled.get(declared, set())
+        keys = prefilled.get(declared, frozenset())
         grey_columns = {index for key, index in table.columns.items() if key in keys}
         if not grey_columns or "code" not in table.columns:
             continue

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxexcel.issues import SEVERITY_RU, Issue, IssueCounts
+from cxexcel.read.container import plural_noun
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -81,11 +82,7 @@ class Report:
 
 def plural(n: int, one: str, few: str, many: str) -> str:
     """Russian plural: 1 ошибка, 2 ошибки, 5 ошибок."""
-    if n % 10 == 1 and n % 100 != 11:
-        return f"{n} {one}"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return f"{n} {few}"
-    return f"{n} {many}"
+    return f"{n} {plural_noun(n, one, few, many)}"
 
 
 def counts_text(errors: int, warnings: int) -> str:
